@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+// helpprof: few-shot latency prediction for NAS on any Linux CPU.
+//
+// Layering (dependencies point one way, downwards):
+//   helpprof (CLI)
+//     ├─ Profiler ── Counters ── CPAPI, CSys, COpenBLAS
+//     │     └─ Runtime ── CKernels (kernels/), COpenBLAS
+//     ├─ Predictor ── AutoDiff ── COpenBLAS
+//     └─ SearchSpace (NB201, OFA; pure Swift, no dependencies)
+// Kernels know nothing of networks; the predictor knows nothing of timing.
+import PackageDescription
+
+let optimised: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+let cOptimised: [CSetting] = [.unsafeFlags(["-O3", "-fno-math-errno"])]
+
+let package = Package(
+  name: "helpprof",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "helpprof", targets: ["helpprof"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    // System libraries
+    .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CPAPI", providers: [.apt(["libpapi-dev"])]),
+    .target(name: "CSys", cSettings: cOptimised),
+
+    // Kernels: C microkernels, one variant per file, plus the registry (kernels/registry.c).
+    .target(name: "CKernels", path: "kernels", exclude: ["configs", "README.md"], cSettings: cOptimised),
+
+    // Libraries
+    .target(name: "SearchSpace", swiftSettings: optimised),
+    .target(name: "Runtime", dependencies: ["SearchSpace", "CKernels", "COpenBLAS"], swiftSettings: optimised),
+    .target(name: "Counters", dependencies: ["CPAPI", "CSys", "COpenBLAS"], swiftSettings: optimised),
+    .target(name: "Profiler", dependencies: ["Counters", "Runtime", "SearchSpace"], swiftSettings: optimised),
+    .target(name: "AutoDiff", dependencies: ["COpenBLAS"], swiftSettings: optimised),
+    .target(name: "Predictor", dependencies: ["AutoDiff", "SearchSpace"],
+            resources: [.copy("Resources")], swiftSettings: optimised),
+
+    // CLI
+    .executableTarget(name: "helpprof", dependencies: [
+      "SearchSpace", "Runtime", "Counters", "Profiler", "Predictor",
+      .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ], swiftSettings: optimised),
+
+    // Tests
+    .testTarget(name: "SearchSpaceTests", dependencies: ["SearchSpace"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "KernelTests", dependencies: ["CKernels", "COpenBLAS"]),
+    .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "SearchSpace", "CKernels"]),
+    .testTarget(name: "CountersTests", dependencies: ["Counters"]),
+    .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "Counters", "Runtime", "SearchSpace"]),
+    .testTarget(name: "AutoDiffTests", dependencies: ["AutoDiff"]),
+    .testTarget(name: "PredictorTests", dependencies: ["Predictor", "AutoDiff", "SearchSpace"]),
+    .testTarget(name: "CLITests", dependencies: ["helpprof"]),
+  ],
+  swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,1 @@
+// AutoDiff: a small reverse-mode automatic differentiation library.

@@ -1,0 +1,29 @@
+#define _GNU_SOURCE
+#include <sched.h>
+#include <errno.h>
+#include <unistd.h>
+#include "csys.h"
+
+int csys_pin_to_cpu(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  return sched_setaffinity(0, sizeof(set), &set) == 0 ? 0 : errno;
+}
+
+int csys_unpin(void) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  for (long i = 0; i < n && i < CPU_SETSIZE; i++) CPU_SET((int)i, &set);
+  return sched_setaffinity(0, sizeof(set), &set) == 0 ? 0 : errno;
+}
+
+int csys_current_cpu(void) { return sched_getcpu(); }
+
+int csys_affinity_count(void) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) != 0) return -1;
+  return CPU_COUNT(&set);
+}

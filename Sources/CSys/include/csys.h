@@ -1,0 +1,11 @@
+#ifndef CSYS_H
+#define CSYS_H
+/// Pin the calling thread to one CPU. Returns 0 on success, errno otherwise.
+int csys_pin_to_cpu(int cpu);
+/// Restore the calling thread's affinity to all CPUs of the process's original mask. Returns 0 or errno.
+int csys_unpin(void);
+/// The CPU the calling thread runs on, or -1.
+int csys_current_cpu(void);
+/// Number of CPUs in the calling thread's affinity mask, or -1.
+int csys_affinity_count(void);
+#endif

@@ -1,0 +1,1 @@
+// Counters: PAPI, timers and host facts.

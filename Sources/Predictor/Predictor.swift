@@ -1,0 +1,1 @@
+// Predictor: the HELP meta-predictor.

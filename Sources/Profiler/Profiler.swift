@@ -1,0 +1,1 @@
+// Profiler: measurement protocol, interleaved rounds, resumable CSV output.

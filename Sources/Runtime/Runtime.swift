@@ -1,0 +1,1 @@
+// Runtime: executes NB201 networks and OFA MobileNetV3 subnets on the CPU.

@@ -1,0 +1,22 @@
+import ArgumentParser
+
+/// The `helpprof` command: few-shot latency prediction for NAS on this CPU.
+@main
+struct HelpProf: ParsableCommand {
+  static let version = "0.1.0"
+  static let configuration = CommandConfiguration(
+    commandName: "helpprof",
+    abstract: "Predict how fast a NAS-Bench-201 or OFA MobileNetV3 network runs on this CPU, from ~20 measurements.",
+    discussion: """
+      Typical flow on a new machine:
+        helpprof host                 # what this machine is, and whether its timings can be trusted
+        helpprof embed                # measure the reference architectures -> device.json
+        helpprof adapt --shots 10     # adapt the bundled meta-predictor -> device.helpp
+        helpprof predict --predictor device.helpp --index 1462
+
+      Exit codes: 0 success, 1 runtime failure, 64 bad input (usage), 65 bad data file.
+      """,
+    version: version,
+    subcommands: [ArchCommand.self]
+  )
+}

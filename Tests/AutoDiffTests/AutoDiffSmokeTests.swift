@@ -1,0 +1,5 @@
+import XCTest
+
+final class AutoDiffSmokeTests: XCTestCase {
+  func testPackageBuilds() { XCTAssertTrue(true) }
+}

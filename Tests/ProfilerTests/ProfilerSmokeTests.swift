@@ -1,0 +1,5 @@
+import XCTest
+
+final class ProfilerSmokeTests: XCTestCase {
+  func testPackageBuilds() { XCTAssertTrue(true) }
+}

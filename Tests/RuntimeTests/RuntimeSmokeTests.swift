@@ -1,0 +1,5 @@
+import XCTest
+
+final class RuntimeSmokeTests: XCTestCase {
+  func testPackageBuilds() { XCTAssertTrue(true) }
+}

@@ -6,6 +6,7 @@
 //     ├─ Profiler ── Counters ── CPAPI, CSys, COpenBLAS
 //     │     └─ Runtime ── CKernels (kernels/), COpenBLAS
 //     ├─ Predictor ── AutoDiff ── COpenBLAS
+//     │     └─ TensorFile (safetensors, verified)
 //     └─ SearchSpace (NB201, OFA; pure Swift, no dependencies)
 // Kernels know nothing of networks; the predictor knows nothing of timing.
 import PackageDescription
@@ -37,12 +38,13 @@ let package = Package(
     .target(name: "Counters", dependencies: ["CPAPI", "CSys", "COpenBLAS"], swiftSettings: optimised),
     .target(name: "Profiler", dependencies: ["Counters", "Runtime", "SearchSpace"], swiftSettings: optimised),
     .target(name: "AutoDiff", dependencies: ["COpenBLAS"], swiftSettings: optimised),
-    .target(name: "Predictor", dependencies: ["AutoDiff", "SearchSpace"],
+    .target(name: "TensorFile", swiftSettings: optimised),
+    .target(name: "Predictor", dependencies: ["AutoDiff", "SearchSpace", "TensorFile"],
             resources: [.copy("Resources")], swiftSettings: optimised),
 
     // CLI
     .executableTarget(name: "helpprof", dependencies: [
-      "SearchSpace", "Runtime", "Counters", "Profiler", "Predictor",
+      "SearchSpace", "Runtime", "Counters", "Profiler", "Predictor", "TensorFile",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ], swiftSettings: optimised),
 
@@ -54,6 +56,7 @@ let package = Package(
     .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "Counters", "Runtime", "SearchSpace"]),
     .testTarget(name: "AutoDiffTests", dependencies: ["AutoDiff"]),
     .testTarget(name: "PredictorTests", dependencies: ["Predictor", "AutoDiff", "SearchSpace"]),
+    .testTarget(name: "TensorFileTests", dependencies: ["TensorFile"]),
     .testTarget(name: "CLITests", dependencies: ["helpprof"]),
   ],
   swiftLanguageModes: [.v5]

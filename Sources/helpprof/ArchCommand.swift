@@ -1,6 +1,6 @@
 import ArgumentParser
 
 struct ArchCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "arch", abstract: "Describe an architecture.")
-  func run() throws {}
+  static let configuration = CommandConfiguration(commandName: "arch", abstract: "(not yet implemented)")
+  func run() throws { throw fail("'arch' is not implemented yet", HelpExit.failure) }
 }

@@ -17,6 +17,10 @@ struct HelpProf: ParsableCommand {
       Exit codes: 0 success, 1 runtime failure, 64 bad input (usage), 65 bad data file.
       """,
     version: version,
-    subcommands: [ArchCommand.self]
+    subcommands: [
+      ArchCommand.self, RunCommand.self, HostCommand.self, ProfileCommand.self,
+      MetaTrainCommand.self, EvaluateCommand.self, EmbedCommand.self, AdaptCommand.self,
+      PredictCommand.self, ReportCommand.self,
+    ]
   )
 }

@@ -1,1 +1,0 @@
-// Counters: PAPI, timers and host facts.

@@ -1,0 +1,1 @@
+// TensorFile: safetensors reading and writing with full verification.

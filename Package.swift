@@ -3,6 +3,7 @@
 //
 // Layering (dependencies point one way, downwards):
 //   helpprof (CLI)
+//     ├─ Onboarding (embed, adapt) ── Profiler, Predictor
 //     ├─ Profiler ── Counters ── CPAPI, CSys, COpenBLAS
 //     │     └─ Runtime ── CKernels (kernels/), COpenBLAS
 //     ├─ Predictor ── AutoDiff ── COpenBLAS
@@ -42,9 +43,12 @@ let package = Package(
     .target(name: "Predictor", dependencies: ["AutoDiff", "SearchSpace", "TensorFile"],
             resources: [.copy("Resources")], swiftSettings: optimised),
 
+    .target(name: "Onboarding", dependencies: ["Profiler", "Predictor", "TensorFile", "Counters", "SearchSpace"],
+            swiftSettings: optimised),
+
     // CLI
     .executableTarget(name: "helpprof", dependencies: [
-      "SearchSpace", "Runtime", "Counters", "Profiler", "Predictor", "TensorFile",
+      "SearchSpace", "Runtime", "Counters", "Profiler", "Predictor", "TensorFile", "Onboarding",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ], swiftSettings: optimised),
 
@@ -57,6 +61,7 @@ let package = Package(
     .testTarget(name: "AutoDiffTests", dependencies: ["AutoDiff"]),
     .testTarget(name: "PredictorTests", dependencies: ["Predictor", "AutoDiff", "SearchSpace"]),
     .testTarget(name: "TensorFileTests", dependencies: ["TensorFile"]),
+    .testTarget(name: "OnboardingTests", dependencies: ["Onboarding"]),
     .testTarget(name: "CLITests", dependencies: ["helpprof"]),
   ],
   swiftLanguageModes: [.v5]

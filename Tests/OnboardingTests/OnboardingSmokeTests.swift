@@ -1,5 +1,5 @@
 import XCTest
 
-final class CLISmokeTests: XCTestCase {
+final class OnboardingSmokeTests: XCTestCase {
   func testPackageBuilds() { XCTAssertTrue(true) }
 }

@@ -1,0 +1,1 @@
+// Onboarding: device profiles (embed) and adaptation (adapt) that tie profiler and predictor together.

@@ -1,0 +1,50 @@
+import Foundation
+import XCTest
+
+/// Result of running the built `helpprof` binary.
+struct CLIResult {
+  let status: Int32
+  let stdout: String
+  let stderr: String
+}
+
+/// Runs the `helpprof` executable that `swift build` put next to the test bundle.
+func runHelpprof(_ arguments: [String], environment: [String: String] = [:],
+                 file: StaticString = #filePath, line: UInt = #line) throws -> CLIResult {
+  let exe = productsDirectory.appendingPathComponent("helpprof")
+  guard FileManager.default.isExecutableFile(atPath: exe.path) else {
+    XCTFail("helpprof binary not found at \(exe.path)", file: file, line: line)
+    return CLIResult(status: -1, stdout: "", stderr: "")
+  }
+  let process = Process()
+  process.executableURL = exe
+  process.arguments = arguments
+  var env = ProcessInfo.processInfo.environment
+  for (k, v) in environment { env[k] = v }
+  process.environment = env
+  let out = Pipe(), err = Pipe()
+  process.standardOutput = out
+  process.standardError = err
+  try process.run()
+  let outData = out.fileHandleForReading.readDataToEndOfFile()
+  let errData = err.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return CLIResult(status: process.terminationStatus,
+                   stdout: String(decoding: outData, as: UTF8.self),
+                   stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// The folder holding the built products (the test bundle's parent).
+var productsDirectory: URL {
+  for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+    return bundle.bundleURL.deletingLastPathComponent()
+  }
+  return Bundle.main.bundleURL
+}
+
+/// A fresh temporary directory for one test.
+func makeTempDir() throws -> URL {
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent("helpprof-test-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  return url
+}

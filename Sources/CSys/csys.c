@@ -27,3 +27,23 @@ int csys_affinity_count(void) {
   if (sched_getaffinity(0, sizeof(set), &set) != 0) return -1;
   return CPU_COUNT(&set);
 }
+
+#include <sys/resource.h>
+
+int csys_thread_context_switches(long *voluntary, long *involuntary) {
+  struct rusage ru;
+  if (getrusage(RUSAGE_THREAD, &ru) != 0) return errno;
+  *voluntary = ru.ru_nvcsw;
+  *involuntary = ru.ru_nivcsw;
+  return 0;
+}
+
+int csys_allowed_cpus(int *out, int max) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) != 0) return -1;
+  int n = 0;
+  for (int i = 0; i < CPU_SETSIZE && n < max; i++)
+    if (CPU_ISSET(i, &set)) out[n++] = i;
+  return n;
+}

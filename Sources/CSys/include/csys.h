@@ -8,4 +8,8 @@ int csys_unpin(void);
 int csys_current_cpu(void);
 /// Number of CPUs in the calling thread's affinity mask, or -1.
 int csys_affinity_count(void);
+/// Context switches of the calling thread so far (getrusage RUSAGE_THREAD). Returns 0 or errno.
+int csys_thread_context_switches(long *voluntary, long *involuntary);
+/// Writes the CPU numbers in the calling thread's affinity mask to out (at most max). Returns the count or -1.
+int csys_allowed_cpus(int *out, int max);
 #endif

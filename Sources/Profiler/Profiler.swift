@@ -1,1 +1,0 @@
-// Profiler: measurement protocol, interleaved rounds, resumable CSV output.

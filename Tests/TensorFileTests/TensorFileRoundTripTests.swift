@@ -152,3 +152,25 @@ final class TensorFileRoundTripTests: XCTestCase {
     }
   }
 }
+
+/// Pins the exact bytes of tools/tests/fixtures/crosscheck.safetensors: the Python tests
+/// (tools/tests/test_safetensors_reader.py) parse that file with numpy alone and check the same values and the
+/// same file SHA-256, so Swift writer and Python reader agree byte for byte.
+final class TensorFileCrossCheckTests: XCTestCase {
+  static let fileSHA256 = "04944e923a98fcb6201717804a45e5306e60766724c782dd360bf42b4ebac9ce"
+  static let tensorChecksum = "sha256:638e9b9ce0a53ab2fcf153e94f06fe20ddc72da7475b7d47bcb0aaac88c5550a"
+
+  func testCrossCheckFixtureBytes() throws {
+    var f = TensorFile()
+    f.tensors["layer.weight"] = try Tensor(floats: (0..<12).map { Float($0) * 0.25 - 1.5 }, shape: [3, 4])
+    f.tensors["layer.bias"] = try Tensor(floats: [1, -2.5, 3e-8], shape: [3])
+    f.tensors["scalar"] = try Tensor(floats: [7], shape: [])
+    f.tensors["d"] = try Tensor(doubles: [Double.pi, -1e300])
+    f.tensors["i64"] = try Tensor(int64s: [Int64.min, -1, 0, Int64.max])
+    f.tensors["i32"] = try Tensor(int32s: [Int32.min, 5], shape: [2, 1])
+    f.metadata = ["format": "helpprof-crosscheck", "format_version": "1", "note": "é \"q\""]
+    f.sealChecksum()
+    XCTAssertEqual(f.metadata["checksum"], Self.tensorChecksum)
+    XCTAssertEqual(SHA256.hex(try f.serialized()), Self.fileSHA256)
+  }
+}

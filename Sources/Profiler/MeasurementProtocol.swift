@@ -1,0 +1,71 @@
+import Counters
+import Foundation
+
+/// Which clock a latency is read from.
+public enum TimingMetric: String, Codable, Sendable, CaseIterable {
+  /// Wall-clock time per run (PAPI_get_real_nsec): what a user waits.
+  case wall
+  /// CPU time of the measuring thread (PAPI_get_virt_nsec): ignores time descheduled by other processes.
+  /// Only meaningful single-threaded.
+  case cpu
+}
+
+/// How each architecture is measured: warm-up, repetitions, stopping rule, noise handling.
+///
+/// Archs are measured in windows of `window` archs. Within a window they are timed in interleaved rounds —
+/// every pending arch gets `rewarmRuns` untimed runs then `samplesPerRound` timed runs per round — so slow
+/// drift hits them alike. An arch stops when it has `minSamples` and IQR/median ≤ `targetRelativeIQR`, or at
+/// `maxSamples` / `maxSecondsPerArch` of timed runs. It is *noisy* if it stopped without reaching the target
+/// or other processes used ≥ `noisyOtherCores` CPUs meanwhile; a noisy arch is re-measured up to
+/// `remeasureLimit` times and the attempt with the smallest relative IQR is kept.
+public struct MeasurementProtocol: Codable, Sendable, Equatable {
+  /// Untimed runs right after a network is built.
+  public var warmupRuns: Int = 2
+  /// Minimum wall time of warm-up (more runs are added until reached).
+  public var warmupSeconds: Double = 0.02
+  /// Untimed runs at the start of each round (re-warms caches after the other archs ran).
+  public var rewarmRuns: Int = 1
+  /// Timed runs per arch per round.
+  public var samplesPerRound: Int = 5
+  public var minSamples: Int = 10
+  public var maxSamples: Int = 100
+  /// Stop when IQR/median ≤ this (0.02 = 2 %).
+  public var targetRelativeIQR: Double = 0.02
+  /// Cap on the timed runs' total wall time per arch and attempt.
+  public var maxSecondsPerArch: Double = 1.0
+  /// Archs held (built) at once and interleaved.
+  public var window: Int = 8
+  /// Other processes' CPU use (in CPUs) that makes a measurement noisy.
+  public var noisyOtherCores: Double = 0.5
+  /// Re-measurements of a noisy arch.
+  public var remeasureLimit: Int = 1
+  public var metric: TimingMetric = .wall
+  /// Runs of the separate counter pass (when counters are available).
+  public var counterRuns: Int = 3
+  /// Runs of the per-layer timing pass (0 = no layer pass).
+  public var layerRuns: Int = 0
+  /// Where to pin the measuring thread.
+  public var pin: PinRequest = .auto
+
+  public init() {}
+
+  /// Throws a `ProfilerError` naming the first out-of-range setting.
+  public func validate() throws {
+    func check(_ ok: Bool, _ msg: String) throws { if !ok { throw ProfilerError(msg) } }
+    try check(warmupRuns >= 0 && warmupRuns <= 1000, "warm-up runs \(warmupRuns): expected 0...1000")
+    try check(warmupSeconds >= 0 && warmupSeconds <= 60, "warm-up seconds \(warmupSeconds): expected 0...60")
+    try check(rewarmRuns >= 0 && rewarmRuns <= 100, "re-warm runs \(rewarmRuns): expected 0...100")
+    try check(samplesPerRound >= 1 && samplesPerRound <= 1000, "samples per round \(samplesPerRound): expected 1...1000")
+    try check(minSamples >= 3, "min samples \(minSamples): expected at least 3")
+    try check(maxSamples >= minSamples, "max samples \(maxSamples): expected >= min samples \(minSamples)")
+    try check(targetRelativeIQR > 0 && targetRelativeIQR < 1,
+              "target IQR/median \(targetRelativeIQR): expected a fraction in (0, 1), e.g. 0.02")
+    try check(maxSecondsPerArch > 0 && maxSecondsPerArch <= 3600,
+              "max seconds per arch \(maxSecondsPerArch): expected (0, 3600]")
+    try check(window >= 1 && window <= 256, "window \(window): expected 1...256 archs")
+    try check(noisyOtherCores > 0, "noisy other-CPU threshold \(noisyOtherCores): expected > 0")
+    try check(remeasureLimit >= 0 && remeasureLimit <= 10, "re-measure limit \(remeasureLimit): expected 0...10")
+    try check(counterRuns >= 1 && counterRuns <= 100, "counter runs \(counterRuns): expected 1...100")
+    try check(layerRuns >= 0 && layerRuns <= 100, "layer runs \(layerRuns): expected 0...100")
+  }
+}

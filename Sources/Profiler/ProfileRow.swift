@@ -1,0 +1,168 @@
+import Foundation
+
+/// One measured architecture: the CSV row of a profile, plus the raw samples behind it.
+///
+/// CSV columns (in this order; the first six are the format of HELP's `nb201_latency.csv.gz`):
+///
+///     source,device,dataset,arch_index,arch_str,latency_ms,p10_ms,p90_ms,iqr_ms,min_ms,n,noisy,
+///     cpu_ms,other_cpu,attempts,counters,samples_ms
+///
+/// - `latency_ms`: median of the timing metric (wall by default) per forward pass.
+/// - `p10_ms`, `p90_ms`, `iqr_ms`, `min_ms`, `n`: spread of the same samples; `noisy` 1 when the arch did not
+///   reach the IQR target or other processes were busy, even after re-measuring.
+/// - `cpu_ms`: median CPU time of the measuring thread per pass; `other_cpu`: CPUs used by other processes
+///   meanwhile; `attempts`: 1, or more when re-measured.
+/// - `counters`: `NAME=value;...` medians of the counter pass, empty when no counter is available.
+/// - `samples_ms`: every timed sample, `;`-separated, in measurement order.
+/// Fields holding a comma, quote or newline (OFA config text) are quoted as in RFC 4180.
+public struct ProfileRow: Codable, Sendable, Equatable {
+  public var source: String = "helpprof"
+  public var device: String
+  public var dataset: String
+  public var archIndex: Int
+  public var archString: String
+  public var latencyMs: Double
+  public var p10Ms: Double
+  public var p90Ms: Double
+  public var iqrMs: Double
+  public var minMs: Double
+  public var n: Int
+  public var noisy: Bool
+  public var cpuMs: Double
+  public var otherCPU: Double
+  public var attempts: Int
+  public var counters: [CounterValue]
+  public var samplesMs: [Double]
+
+  /// One counter's median over the counter pass.
+  public struct CounterValue: Codable, Sendable, Equatable {
+    public var name: String
+    public var value: Int64
+    public init(name: String, value: Int64) {
+      self.name = name
+      self.value = value
+    }
+  }
+
+  public init(source: String = "helpprof", device: String, dataset: String, archIndex: Int, archString: String,
+              latencyMs: Double, p10Ms: Double, p90Ms: Double, iqrMs: Double, minMs: Double, n: Int, noisy: Bool,
+              cpuMs: Double, otherCPU: Double, attempts: Int, counters: [CounterValue], samplesMs: [Double]) {
+    self.source = source
+    self.device = device
+    self.dataset = dataset
+    self.archIndex = archIndex
+    self.archString = archString
+    self.latencyMs = latencyMs
+    self.p10Ms = p10Ms
+    self.p90Ms = p90Ms
+    self.iqrMs = iqrMs
+    self.minMs = minMs
+    self.n = n
+    self.noisy = noisy
+    self.cpuMs = cpuMs
+    self.otherCPU = otherCPU
+    self.attempts = attempts
+    self.counters = counters
+    self.samplesMs = samplesMs
+  }
+
+  /// Resume identity (index and arch string).
+  public var key: String { ArchSpec.key(index: archIndex, string: archString) }
+
+  /// The CSV header line (no newline).
+  public static let header = "source,device,dataset,arch_index,arch_str,latency_ms,p10_ms,p90_ms,iqr_ms,min_ms,n,"
+    + "noisy,cpu_ms,other_cpu,attempts,counters,samples_ms"
+  public static let columnCount = 17
+
+  /// The CSV line of this row (no newline).
+  public var csvLine: String {
+    let fields: [String] = [
+      source, device, dataset, String(archIndex), archString, ProfileRow.ms(latencyMs), ProfileRow.ms(p10Ms),
+      ProfileRow.ms(p90Ms), ProfileRow.ms(iqrMs), ProfileRow.ms(minMs), String(n), noisy ? "1" : "0",
+      ProfileRow.ms(cpuMs), String(format: "%.3f", otherCPU), String(attempts),
+      counters.map { "\($0.name)=\($0.value)" }.joined(separator: ";"),
+      samplesMs.map { String(format: "%.4f", $0) }.joined(separator: ";"),
+    ]
+    return fields.map(CSV.quote).joined(separator: ",")
+  }
+
+  /// Parses one CSV line written by `csvLine`; throws naming the column that is wrong.
+  public init(csvLine line: String) throws {
+    let f = try CSV.split(line)
+    guard f.count == ProfileRow.columnCount else {
+      throw ProfilerError("profile row has \(f.count) fields: expected \(ProfileRow.columnCount) (\(ProfileRow.header))",
+                          kind: .data)
+    }
+    func num(_ i: Int, _ name: String) throws -> Double {
+      guard let v = Double(f[i]), v.isFinite else { throw ProfilerError("\(name) '\(f[i])' is not a number", kind: .data) }
+      return v
+    }
+    func int(_ i: Int, _ name: String) throws -> Int {
+      guard let v = Int(f[i]) else { throw ProfilerError("\(name) '\(f[i])' is not an integer", kind: .data) }
+      return v
+    }
+    var counters: [CounterValue] = []
+    for item in f[15].split(separator: ";") {
+      let kv = item.split(separator: "=")
+      guard kv.count == 2, let v = Int64(kv[1]) else {
+        throw ProfilerError("counter '\(item)': expected NAME=integer", kind: .data)
+      }
+      counters.append(CounterValue(name: String(kv[0]), value: v))
+    }
+    let samples = try f[16].split(separator: ";").map { s -> Double in
+      guard let v = Double(s) else { throw ProfilerError("sample '\(s)' is not a number", kind: .data) }
+      return v
+    }
+    guard f[11] == "0" || f[11] == "1" else { throw ProfilerError("noisy '\(f[11])': expected 0 or 1", kind: .data) }
+    self.init(source: f[0], device: f[1], dataset: f[2], archIndex: try int(3, "arch_index"), archString: f[4],
+              latencyMs: try num(5, "latency_ms"), p10Ms: try num(6, "p10_ms"), p90Ms: try num(7, "p90_ms"),
+              iqrMs: try num(8, "iqr_ms"), minMs: try num(9, "min_ms"), n: try int(10, "n"), noisy: f[11] == "1",
+              cpuMs: try num(12, "cpu_ms"), otherCPU: try num(13, "other_cpu"), attempts: try int(14, "attempts"),
+              counters: counters, samplesMs: samples)
+  }
+
+  /// Milliseconds with 6 decimals (ns resolution).
+  static func ms(_ v: Double) -> String { String(format: "%.6f", v) }
+}
+
+/// Minimal RFC 4180 CSV quoting for one line.
+public enum CSV {
+  /// Quotes a field when it holds a comma, quote, CR or LF.
+  public static func quote(_ s: String) -> String {
+    guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+    return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+  }
+
+  /// Splits one line into fields, honouring quotes; throws on an unterminated quote.
+  public static func split(_ line: String) throws -> [String] {
+    var fields: [String] = []
+    var cur = ""
+    var inQuotes = false
+    var it = Array(line).makeIterator()
+    var pending: Character? = nil
+    while let c = pending ?? it.next() {
+      pending = nil
+      if inQuotes {
+        if c == "\"" {
+          if let nx = it.next() {
+            if nx == "\"" { cur.append("\"") } else { inQuotes = false; pending = nx }
+          } else {
+            inQuotes = false
+          }
+        } else {
+          cur.append(c)
+        }
+      } else if c == "," {
+        fields.append(cur)
+        cur = ""
+      } else if c == "\"" && cur.isEmpty {
+        inQuotes = true
+      } else {
+        cur.append(c)
+      }
+    }
+    guard !inQuotes else { throw ProfilerError("CSV line has an unterminated quote: \(line.prefix(80))", kind: .data) }
+    fields.append(cur)
+    return fields
+  }
+}

@@ -1,0 +1,116 @@
+import Counters
+import Foundation
+import SearchSpace
+
+/// The profiling API: measure architectures in memory, or into a resumable CSV with a JSON sidecar.
+///
+/// For `helpprof embed`/`adapt`:
+/// ```swift
+/// var settings = ProfileSettings(space: .nb201, dataset: "cifar10")
+/// let rows = try Profiler.measureNB201(indices: [1462, 3, 99], settings: settings) { p in
+///   print("\(p.done)/\(p.total)")
+/// }
+/// print(rows.map(\.latencyMs))
+/// ```
+public enum Profiler {
+  /// Measures `archs` with the runtime networks; rows come back in input order.
+  /// `factory` replaces the runtime (tests); `shouldStop` is polled between rounds.
+  public static func measure(_ archs: [ArchSpec], settings: ProfileSettings,
+                             factory: WorkloadFactory? = nil,
+                             progress: ((ProfileProgress) -> Void)? = nil,
+                             onRow: ((ProfileRow) throws -> Void)? = nil,
+                             shouldStop: @escaping () -> Bool = { false }) throws -> ProfileOutcome {
+    try settings.validate()
+    for a in archs where a.space != settings.space {
+      throw ProfilerError("arch \(a.archString) is \(a.space.rawValue) but the settings are for \(settings.space.rawValue)")
+    }
+    let engine = ProfileEngine(settings: settings, factory: try factory ?? RuntimeWorkload.factory(settings))
+    engine.shouldStop = shouldStop
+    return try engine.measure(archs, progress: progress, onRow: onRow)
+  }
+
+  /// Measures NB201 cells by official index (0...15624).
+  public static func measureNB201(indices: [Int], settings: ProfileSettings,
+                                  progress: ((ProfileProgress) -> Void)? = nil) throws -> [ProfileRow] {
+    try measure(try ArchSelection.nb201(indices: indices), settings: settings, progress: progress).rows
+  }
+
+  /// Measures OFA configs (rows get arch_index -1 unless `numbers` gives one per config).
+  public static func measureOFA(configs: [OFAConfig], numbers: [Int]? = nil, settings: ProfileSettings,
+                                progress: ((ProfileProgress) -> Void)? = nil) throws -> [ProfileRow] {
+    if let numbers, numbers.count != configs.count {
+      throw ProfilerError("\(numbers.count) numbers for \(configs.count) OFA configs: expected one per config")
+    }
+    let specs = configs.enumerated().map { ArchSpec.ofa(number: numbers?[$0.offset] ?? -1, config: $0.element) }
+    return try measure(specs, settings: settings, progress: progress).rows
+  }
+
+  /// Result of a file-backed profile.
+  public struct FileOutcome: Sendable {
+    /// Rows measured by this call (not those found in the file).
+    public var outcome: ProfileOutcome
+    /// Rows that were already in the CSV and skipped.
+    public var alreadyDone: Int
+    /// Bytes of a torn last line dropped on resume.
+    public var droppedTornBytes: Int
+    public var csvPath: String
+    public var sidecarPath: String
+  }
+
+  /// Profiles `archs` into `csvPath` (+ `csvPath.json`), resuming: archs already in the CSV are skipped, a torn
+  /// last line is cut, and a CSV whose sidecar settings differ is refused. Each row is appended and fsynced.
+  public static func profile(_ archs: [ArchSpec], settings: ProfileSettings, csvPath: String,
+                             command: [String] = CommandLine.arguments, factory: WorkloadFactory? = nil,
+                             host: HostInfo? = nil,
+                             progress: ((ProfileProgress) -> Void)? = nil,
+                             shouldStop: @escaping () -> Bool = { false }) throws -> FileOutcome {
+    try settings.validate()
+    let device = settings.device
+    let sidecarPath = ProfileSidecar.path(forCSV: csvPath)
+    let existing = try ProfileSidecar.load(path: sidecarPath)
+    let csvExists = FileManager.default.fileExists(atPath: csvPath)
+    let rowsInFile = csvExists ? ((try? ProfileCSVFile.readRows(path: csvPath))?.count ?? -1) : 0
+    if let existing, csvExists {
+      try existing.checkResumable(settings: settings, device: device, csvPath: csvPath)
+    } else if csvExists && rowsInFile != 0 {
+      throw ProfilerError("\(csvPath) exists but its sidecar \(sidecarPath) is missing, so its settings cannot be "
+        + "checked: use another --out or remove the file", kind: .usage)
+    }
+    let file = try ProfileCSVFile(path: csvPath)
+    let done = file.doneKeys
+    var seen = Set<String>()
+    let todo = archs.filter { !done.contains($0.key) && seen.insert($0.key).inserted }
+    let hostInfo = host ?? HostInfo.collect(sampleSeconds: 0.2, counters: settings.counters)
+    let iso = ISO8601DateFormatter()
+    var sidecar = (csvExists ? existing : nil) ?? ProfileSidecar(settings: settings, device: device, runs: [])
+    var run = ProfileSidecar.Run(startedAt: iso.string(from: Date()), command: command, requested: archs.count,
+                                 alreadyDone: archs.count - todo.count, droppedTornBytes: file.droppedTornBytes,
+                                 host: hostInfo)
+    sidecar.runs.append(run)
+    try writeAtomically(try sidecar.encoded(), to: sidecarPath)
+    let outcome = try measure(todo, settings: settings, factory: factory, progress: progress,
+                              onRow: { try file.append($0) }, shouldStop: shouldStop)
+    run.finishedAt = iso.string(from: Date())
+    run.summary = outcome.summary
+    sidecar.runs[sidecar.runs.count - 1] = run
+    try writeAtomically(try sidecar.encoded(), to: sidecarPath)
+    return FileOutcome(outcome: outcome, alreadyDone: archs.count - todo.count,
+                       droppedTornBytes: file.droppedTornBytes, csvPath: csvPath, sidecarPath: sidecarPath)
+  }
+
+  /// Writes `data` to a temp file beside `path`, then renames it over `path`.
+  static func writeAtomically(_ data: Data, to path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+    do {
+      try data.write(to: tmp)
+    } catch {
+      throw ProfilerError("cannot write \(tmp.path): \(error.localizedDescription)", kind: .runtime)
+    }
+    guard rename(tmp.path, url.path) == 0 else {
+      let err = String(cString: strerror(errno))
+      try? FileManager.default.removeItem(at: tmp)
+      throw ProfilerError("cannot write \(path): \(err)", kind: .runtime)
+    }
+  }
+}

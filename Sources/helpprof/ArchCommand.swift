@@ -8,13 +8,13 @@ struct ArchCommand: ParsableCommand {
     commandName: "arch",
     abstract: "Describe an NB201 cell or OFA MobileNetV3 subnet: canonical form, connectivity, MACs, params, encoding.",
     discussion: """
-      NB201 cells are named by their official index 0...15624 (the order NAS-Bench-201, HW-NAS-Bench and HELP
-      use) or by their arch string. OFA subnets are written as one line of key=value items:
-        r=224 w=1.0 d=2,2,2,3,3 ks=<20 kernel sizes> e=<20 expand ratios>
+      NB201 cells are named by their official index 0...15624 (the order NAS-Bench-201, HW-NAS-Bench and \
+      HELP use) or by their arch string. OFA subnets are one line of key=value items: \
+      r=224 w=1.0 d=<5 depths> ks=<20 kernel sizes> e=<20 expand ratios>.
 
       Examples:
         helpprof arch nb201 --index 11472
-        helpprof arch nb201 --arch '|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|skip_connect~2|' --json
+        helpprof arch nb201 --arch '|nor_conv_3x3~0|+|none~0|skip_connect~1|+|none~0|none~1|skip_connect~2|'
         helpprof arch ofa --sample 3 --seed 7 --width 1.2 --json
 
       Bad input (unknown op, index out of range, wrong list length, resolution off the grid) exits with 64.
@@ -29,9 +29,10 @@ extension ArchCommand {
       commandName: "nb201",
       abstract: "Show one NAS-Bench-201 cell: index, arch string, ops, connectivity, live edges, MACs, params.",
       discussion: """
-        Give exactly one of --index or --arch. MACs count conv and linear multiply-accumulates (NB201's "FLOPs");
-        params include BN γ/β. "live" edges are those a pruning runtime keeps: not `none`, fed from the input and
-        reaching the output; the live-only MACs leave the others out. The PyTorch reference runs all six edges.
+        Give exactly one of --index or --arch. MACs count conv and linear multiply-accumulates (NB201's \
+        "FLOPs"); params include BN gamma/beta. Live edges are those a pruning runtime keeps: not `none`, fed \
+        from the input and reaching the output; "live only" leaves the others out. The PyTorch reference runs \
+        all six edges of every cell.
 
         Examples:
           helpprof arch nb201 --index 1462
@@ -83,17 +84,18 @@ extension ArchCommand {
       commandName: "ofa",
       abstract: "Validate or sample OFA MobileNetV3 subnets and show their MACs, params and HELP encoding.",
       discussion: """
-        Give exactly one of --config (one subnet, text form or JSON) or --sample K (K seeded uniform subnets:
-        every slot gets a kernel size and expand ratio, each stage a depth in {2,3,4}, r uniform on 128...224
-        step 4). The text form is
-          r=224 w=1.0 d=2,2,2,3,3 ks=3,3,5,7,3,3,5,3,7,7,3,7,3,7,5,5,3,3,5,5 e=3,3,4,3,6,4,3,4,6,4,6,6,6,4,4,6,6,6,6,3
-        (w optional, default 1.0; slots beyond a stage's depth are inactive but still listed). MACs follow
-        OFA's counter (conv/linear only); params include BN and biases. The encoding is HELP's 145 floats:
-        kernel one-hots (60), expand one-hots (60), resolution one-hot (25), inactive blocks all zero.
+        Give exactly one of --config (one subnet, text form or JSON) or --sample K (K seeded uniform subnets: \
+        every slot gets a kernel size and expand ratio, each stage a depth in {2,3,4}, r uniform on \
+        128...224 step 4). Text form: r=224 w=1.0 d=<5 depths 2|3|4> ks=<20 of 3|5|7> e=<20 of 3|4|6>, \
+        comma-separated lists, w optional (default 1.0); slots beyond a stage's depth are inactive but still \
+        listed. MACs follow OFA's counter (conv/linear only); params include BN and biases. The encoding is \
+        HELP's 145 floats: kernel one-hots (60), expand one-hots (60), resolution one-hot (25), inactive \
+        blocks all zero.
 
         Examples:
-          helpprof arch ofa --config 'r=224 d=2,2,2,3,3 ks=3,3,5,7,3,3,5,3,7,7,3,7,3,7,5,5,3,3,5,5 e=3,3,4,3,6,4,3,4,6,4,6,6,6,4,4,6,6,6,6,3' --width 1.2
           helpprof arch ofa --sample 5 --seed 42 --json
+          helpprof arch ofa --width 1.2 --config \\
+            'r=224 d=2,2,2,3,3 ks=3,3,5,7,3,3,5,3,7,7,3,7,3,7,5,5,3,3,5,5 e=3,3,4,3,6,4,3,4,6,4,6,6,6,4,4,6,6,6,6,3'
         """)
 
     @Option(name: .long, help: "One subnet: 'r=224 w=1.0 d=... ks=... e=...' or an OFAConfig JSON object.")

@@ -66,6 +66,15 @@ extension NB201Cell {
     self = cell
   }
 
+  /// The cell whose base-5 enumeration position (e0 most significant digit) is `baseIndex`;
+  /// throws when it is outside 0...15624.
+  public init(baseIndex: Int) throws {
+    guard NB201Index.range.contains(baseIndex) else {
+      throw SearchSpaceError("base index \(baseIndex) out of range: expected 0...15624")
+    }
+    self = NB201Index.cell(baseIndex: baseIndex)
+  }
+
   /// The official NB201 index of this cell.
   public var nb201Index: Int { NB201Index.index(of: self) }
 

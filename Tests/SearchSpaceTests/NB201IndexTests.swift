@@ -52,6 +52,9 @@ final class NB201IndexTests: XCTestCase {
     XCTAssertEqual(try NB201Cell(nb201Index: 123).archString,
                    "|avg_pool_3x3~0|+|avg_pool_3x3~0|nor_conv_1x1~1|+|none~0|avg_pool_3x3~1|nor_conv_3x3~2|")
     XCTAssertEqual(NB201Index.baseIndex(of: try NB201Index.cell(at: 11_472)), 9776)
+    XCTAssertEqual(try NB201Cell(baseIndex: 9776).nb201Index, 11_472)
+    XCTAssertEqual(try NB201Cell(baseIndex: 13_931).codes, [4, 2, 1, 2, 1, 1])
+    XCTAssertThrowsError(try NB201Cell(baseIndex: 15_625))
   }
 
   func testOutOfRange() {

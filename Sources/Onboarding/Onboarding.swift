@@ -1,1 +1,0 @@
-// Onboarding: device profiles (embed) and adaptation (adapt) that tie profiler and predictor together.

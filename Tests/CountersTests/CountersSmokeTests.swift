@@ -1,5 +1,0 @@
-import XCTest
-
-final class CountersSmokeTests: XCTestCase {
-  func testPackageBuilds() { XCTAssertTrue(true) }
-}

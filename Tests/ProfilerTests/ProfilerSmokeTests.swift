@@ -1,5 +1,0 @@
-import XCTest
-
-final class ProfilerSmokeTests: XCTestCase {
-  func testPackageBuilds() { XCTAssertTrue(true) }
-}

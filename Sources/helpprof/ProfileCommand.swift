@@ -1,6 +1,180 @@
 import ArgumentParser
+import Counters
+import Foundation
+import Profiler
+import SearchSpace
 
+/// Set by SIGINT; the profile stops after the current round with every finished row saved.
+private var profileInterruptRequested: sig_atomic_t = 0
+
+/// `helpprof profile`: measure many NB201 or OFA architectures into a resumable CSV.
 struct ProfileCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "profile", abstract: "(not yet implemented)")
-  func run() throws { throw fail("'profile' is not implemented yet", HelpExit.failure) }
+  static let configuration = CommandConfiguration(
+    commandName: "profile",
+    abstract: "Measure the latency of many NB201 or OFA architectures on this CPU into a resumable CSV.",
+    discussion: """
+      Archs are measured a window at a time, in interleaved rounds (each round times every pending arch a few
+      times), until IQR/median <= --target-iqr or a time cap. Noisy archs (target missed, or other processes
+      busy) are re-measured once and flagged in the 'noisy' column. The thread is pinned to the least busy CPU.
+
+      Output: FILE.csv with columns
+        source,device,dataset,arch_index,arch_str,latency_ms,p10_ms,p90_ms,iqr_ms,min_ms,n,noisy,
+        cpu_ms,other_cpu,attempts,counters,samples_ms
+      (the first six as HELP's nb201_latency.csv; OFA rows hold the config text in arch_str and the sample
+      number, or -1, in arch_index) and FILE.csv.json with settings, host context and per-run summaries.
+      The device name defaults to helpprof-<cpu>-<threads>t-<kernels>[-prune][-bn][-cpuclock].
+
+      Resume: re-run the same command after Ctrl-C or a crash; finished archs are skipped, a torn last line is
+      cut, and a run whose settings differ from the sidecar's is refused.
+
+      Examples:
+        helpprof profile --space nb201 --archs 0-299 --out nb201.csv
+        helpprof profile --space nb201 --sample 1000 --seed 1 --dataset cifar100 --out s.csv
+        helpprof profile --space ofa --sample 50 --seed 0 --out ofa.csv
+        helpprof profile --space ofa --archs-file configs.txt --out ofa.csv
+      """)
+
+  @Option(help: "Search space: nb201 or ofa.") var space: String = "nb201"
+  @Option(help: "Indices to measure: ranges and lists, e.g. 0-999 or 1,5,10-20 (OFA: sample numbers of --seed).")
+  var archs: String?
+  @Option(help: "File with one arch per line (NB201 index or arch string; OFA config text or ofa_archs.csv row).")
+  var archsFile: String?
+  @Option(help: "Measure N seeded random archs.") var sample: Int?
+  @Option(help: "Seed for --sample (and OFA --archs).") var seed: UInt64 = 0
+  @Option(help: "OFA width multiplier for sampled configs: 1.0 or 1.2 (HELP's OFA data is 1.2).")
+  var width: String = "1.2"
+  @Option(help: "NB201: cifar10, cifar100, ImageNet16-120. OFA: imagenet.") var dataset: String?
+  @Option(help: "Kernel configuration (reference, openblas, simd, default).") var kernels: String = "default"
+  @Option(help: "Threads (OpenBLAS).") var threads: Int = 1
+  @Flag(help: "Skip NB201 ops whose result cannot reach the output.") var pruneDeadOps = false
+  @Flag(help: "Keep BatchNorm as its own op instead of folding it.") var keepBn = false
+  @Option(help: "Output CSV (a FILE.json sidecar is written beside it).") var out: String
+  @Option(help: "Device name for the CSV (default derived from CPU and settings).") var device: String?
+  @Option(help: "Timing metric: wall (default) or cpu (thread CPU time, single-threaded only).")
+  var metric: String = "wall"
+  @Option(help: "Pin the measuring thread: auto, none or a CPU number.") var pin: String = "auto"
+  @Option(help: "Stop an arch when IQR/median is at most this.") var targetIqr: Double = 0.02
+  @Option(help: "Cap on timed seconds per arch and attempt.") var maxSeconds: Double = 1.0
+  @Option(help: "Minimum timed runs per arch.") var minSamples: Int = 10
+  @Option(help: "Maximum timed runs per arch and attempt.") var maxSamples: Int = 100
+  @Option(help: "Archs interleaved at once (networks alive at once).") var window: Int = 8
+  @Option(help: "Timed runs per arch per round.") var samplesPerRound: Int = 5
+  @Option(help: "Re-measurements of a noisy arch.") var remeasure: Int = 1
+  @Option(help: "Per-layer timing runs per arch (0 = none); writes FILE.layers.csv.") var layers: Int = 0
+  @Option(help: "PAPI counters for the counter pass, comma-separated, or 'none'.")
+  var counters: String = CounterSet.defaultEvents.joined(separator: ",")
+  @Flag(help: "No progress output.") var quiet = false
+  @Flag(help: "Print the run summary as JSON.") var json = false
+
+  func run() throws {
+    do {
+      try execute()
+    } catch let e as ProfilerError {
+      throw fail(e.message, e.kind == .usage ? HelpExit.usage : e.kind == .data ? HelpExit.dataError : HelpExit.failure)
+    } catch let e as SearchSpaceError {
+      throw fail(e.message, HelpExit.usage)
+    }
+  }
+
+  private func settings() throws -> ProfileSettings {
+    guard let kind = SpaceKind(rawValue: space) else {
+      throw ProfilerError("--space '\(space)': expected nb201 or ofa")
+    }
+    var s = ProfileSettings(space: kind, dataset: dataset, device: device)
+    s.kernels = kernels
+    s.threads = threads
+    s.pruneDeadOps = pruneDeadOps
+    s.keepBN = keepBn
+    s.counters = counters == "none" ? [] : counters.split(separator: ",").map { String($0) }
+    guard let m = TimingMetric(rawValue: metric) else { throw ProfilerError("--metric '\(metric)': expected wall or cpu") }
+    guard let pinReq = PinRequest(text: pin) else { throw ProfilerError("--pin '\(pin)': expected auto, none or a CPU number") }
+    s.measurement.metric = m
+    s.measurement.pin = pinReq
+    s.measurement.targetRelativeIQR = targetIqr
+    s.measurement.maxSecondsPerArch = maxSeconds
+    s.measurement.minSamples = minSamples
+    s.measurement.maxSamples = maxSamples
+    s.measurement.window = window
+    s.measurement.samplesPerRound = samplesPerRound
+    s.measurement.remeasureLimit = remeasure
+    s.measurement.layerRuns = layers
+    if pruneDeadOps && kind == .ofa { throw ProfilerError("--prune-dead-ops applies to nb201 only") }
+    _ = try RuntimeWorkload.options(s)
+    try s.validate()
+    return s
+  }
+
+  private func selection(_ kind: SpaceKind) throws -> [ArchSpec] {
+    let given = [archs != nil, archsFile != nil, sample != nil].filter { $0 }.count
+    guard given == 1 else { throw ProfilerError("give exactly one of --archs, --archs-file or --sample (got \(given))") }
+    let w = try OFAWidth(parsing: width)
+    if let archs {
+      switch kind {
+      case .nb201: return try ArchSelection.nb201(indices: ArchSelection.parseRanges(archs, bounds: NB201Index.range))
+      case .ofa:
+        return try ArchSelection.ofaSamples(numbers: ArchSelection.parseRanges(archs, bounds: 0...999_999),
+                                            seed: seed, width: w)
+      }
+    }
+    if let archsFile {
+      guard let text = try? String(contentsOfFile: archsFile, encoding: .utf8) else {
+        throw ProfilerError("cannot read --archs-file \(archsFile)", kind: .runtime)
+      }
+      return try ArchSelection.parseFile(text, space: kind)
+    }
+    let n = sample ?? 0
+    switch kind {
+    case .nb201: return try ArchSelection.nb201Sample(count: n, seed: seed)
+    case .ofa:
+      guard (1...1_000_000).contains(n) else { throw ProfilerError("--sample \(n): expected 1...1000000") }
+      return try ArchSelection.ofaSamples(numbers: Array(0..<n), seed: seed, width: w)
+    }
+  }
+
+  private func execute() throws {
+    let s = try settings()
+    let specs = try selection(s.space)
+    let printer = quiet ? nil : ProgressPrinter(label: "profile \(s.space.rawValue)")
+    signal(SIGINT) { _ in
+      profileInterruptRequested = 1
+      signal(SIGINT, SIG_DFL)
+    }
+    let result = try Profiler.profile(specs, settings: s, csvPath: out, progress: { printer?.update($0) },
+                                      shouldStop: { profileInterruptRequested != 0 })
+    let sum = result.outcome.summary
+    if !result.outcome.layers.isEmpty { try appendLayers(result.outcome.layers, device: s.device) }
+    if json {
+      try printJSON(sum)
+    } else if !quiet {
+      var msg = "profiled \(sum.archs) archs in \(String(format: "%.1f", sum.seconds)) s "
+        + "(\(String(format: "%.0f", sum.archsPerMinute)) archs/min)"
+      if result.alreadyDone > 0 { msg += ", \(result.alreadyDone) already in \(out)" }
+      if result.droppedTornBytes > 0 { msg += ", dropped a torn last line (\(result.droppedTornBytes) bytes)" }
+      msg += "; noisy \(sum.noisy), re-measured \(sum.remeasured)"
+      msg += String(format: "; other processes used %.2f CPUs on average (max %.2f)", sum.meanOtherCores,
+                    sum.maxOtherCores)
+      msg += "\n  " + sum.pinning.joined(separator: "\n  ") + "\n  counters: " + sum.counters
+      FileHandle.standardError.write(Data((msg + "\n").utf8))
+    }
+    if sum.interrupted {
+      throw fail("interrupted: \(sum.archs) new rows saved in \(out); run the same command again to resume",
+                 ExitCode(130))
+    }
+  }
+
+  private func appendLayers(_ layers: [LayerTiming], device: String) throws {
+    let path = out + ".layers.csv"
+    let exists = FileManager.default.fileExists(atPath: path)
+    guard let h = FileHandle(forWritingAtPath: exists ? path : { FileManager.default.createFile(atPath: path, contents: nil); return path }()) else {
+      throw ProfilerError("cannot write \(path)", kind: .runtime)
+    }
+    h.seekToEndOfFile()
+    var text = exists ? "" : "device,arch_index,arch_str,position,layer,kind,median_ms\n"
+    for l in layers {
+      text += [device, String(l.archIndex), CSV.quote(l.archString), String(l.position), CSV.quote(l.name),
+               CSV.quote(l.kind), String(format: "%.6f", l.medianMs)].joined(separator: ",") + "\n"
+    }
+    h.write(Data(text.utf8))
+    h.closeFile()
+  }
 }

@@ -24,6 +24,55 @@ public struct OFAConfig: Hashable, Sendable, Codable {
     self.width = width
   }
 
+  private enum CodingKeys: String, CodingKey { case ks, e, d, resolution, r, width, wid }
+
+  /// Encodes as `{"ks": [...], "e": [...], "d": [...], "resolution": 224, "width": "1.0"}`.
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(ks, forKey: .ks)
+    try c.encode(e, forKey: .e)
+    try c.encode(d, forKey: .d)
+    try c.encode(resolution, forKey: .resolution)
+    try c.encode(width, forKey: .width)
+  }
+
+  /// Decodes helpprof's own form and the OFA/HELP dict spellings: the resolution as `resolution`, or as `r`
+  /// (an int, HELP; or a one-element list, OFA tutorial); `width` "1.0"/"1.2" or a number, optional
+  /// (default 1.0); HELP's `wid: null` is ignored. Values are not validated here — call `validate()`.
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    ks = try c.decode([Int].self, forKey: .ks)
+    e = try c.decode([Int].self, forKey: .e)
+    d = try c.decode([Int].self, forKey: .d)
+    if let r = try c.decodeIfPresent(Int.self, forKey: .resolution) {
+      resolution = r
+    } else if let r = try? c.decode(Int.self, forKey: .r) {
+      resolution = r
+    } else {
+      let list = try c.decode([Int].self, forKey: .r)
+      guard list.count == 1 else {
+        throw DecodingError.dataCorruptedError(forKey: .r, in: c,
+          debugDescription: "r has \(list.count) values: expected one resolution")
+      }
+      resolution = list[0]
+    }
+    if let text = try? c.decode(String.self, forKey: .width) {
+      guard let w = OFAWidth(rawValue: text) else {
+        throw DecodingError.dataCorruptedError(forKey: .width, in: c,
+          debugDescription: "width '\(text)' is not an OFA width: expected 1.0 or 1.2")
+      }
+      width = w
+    } else if let number = try c.decodeIfPresent(Double.self, forKey: .width) {
+      guard let w = OFAWidth.allCases.first(where: { abs($0.multiplier - number) < 1e-9 }) else {
+        throw DecodingError.dataCorruptedError(forKey: .width, in: c,
+          debugDescription: "width \(number) is not an OFA width: expected 1.0 or 1.2")
+      }
+      width = w
+    } else {
+      width = .w10
+    }
+  }
+
   /// Whether block slot `i` (0..<20) is active under the depths.
   public func isActive(slot i: Int) -> Bool { i % 4 < d[i / 4] }
 }

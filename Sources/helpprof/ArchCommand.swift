@@ -151,7 +151,8 @@ extension ArchCommand {
         do {
           decoded = try JSONDecoder().decode(OFAConfig.self, from: Data(trimmed.utf8))
         } catch {
-          throw fail("--config JSON is not an OFA config: expected keys ks, e, d, resolution, width (\(error))")
+          throw fail("--config JSON is not an OFA config (\(describe(error))): expected keys ks, e, d, resolution "
+            + "(or r) and optional width")
         }
         if let width, width != decoded.width {
           throw fail("--width \(width.rawValue) disagrees with the config's width \(decoded.width.rawValue)")
@@ -260,6 +261,19 @@ struct OFAReport: Encodable {
     try c.encode(params, forKey: .params)
     try c.encode(encoding.map { Int($0) }, forKey: .encoding)
   }
+}
+
+/// A one-line reason for a JSON decoding failure.
+private func describe(_ error: Error) -> String {
+  let line: String
+  switch error {
+  case DecodingError.keyNotFound(let key, _): line = "missing key '\(key.stringValue)'"
+  case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx), DecodingError.dataCorrupted(let ctx):
+    let path = ctx.codingPath.map(\.stringValue).joined(separator: ".")
+    line = (path.isEmpty ? "" : "at '\(path)': ") + ctx.debugDescription
+  default: line = "\(error)"
+  }
+  return line.split(whereSeparator: \.isNewline).joined(separator: " ")
 }
 
 /// 78561930 → "78,561,930".

@@ -97,6 +97,9 @@ final class ArchCLITests: XCTestCase {
                          "ks[0] = 4 is not a kernel size")
     try assertUsageError(["arch", "ofa", "--sample", "2", "--width", "1.5"], "width '1.5' is not an OFA width")
     try assertUsageError(["arch", "ofa"], "expected --config TEXT or --sample K")
+    try assertUsageError(["arch", "ofa", "--config", #"{"ks": [3], "e": [3], "d": [2]}"#], "missing key 'r'")
+    try assertUsageError(["arch", "ofa", "--config", #"{"ks": [3], "e": [3], "d": [2], "r": 224}"#],
+                         "ks has 1 value: expected 20")
     try assertUsageError(["arch", "ofa", "--sample", "0"], "--sample 0 out of range")
   }
 }

@@ -105,6 +105,20 @@ final class OFAConfigTests: XCTestCase {
     XCTAssertEqual(try JSONDecoder().decode(OFAConfig.self, from: data), c)
   }
 
+  func testJSONDictSpellings() throws {
+    let ks = goldConfigKS.map(String.init).joined(separator: ",")
+    let e = goldConfigE.map(String.init).joined(separator: ",")
+    // HELP: r is an int, wid null; OFA tutorial: r is a one-element list; numeric width.
+    let help = #"{"wid": null, "ks": [\#(ks)], "e": [\#(e)], "d": [2,2,2,3,3], "r": 224}"#
+    XCTAssertEqual(try JSONDecoder().decode(OFAConfig.self, from: Data(help.utf8)), goldConfig(.w10))
+    let tutorial = #"{"ks": [\#(ks)], "e": [\#(e)], "d": [2,2,2,3,3], "r": [224], "width": 1.2}"#
+    XCTAssertEqual(try JSONDecoder().decode(OFAConfig.self, from: Data(tutorial.utf8)), goldConfig(.w12))
+    let badWidth = #"{"ks": [\#(ks)], "e": [\#(e)], "d": [2,2,2,3,3], "resolution": 224, "width": "1.1"}"#
+    XCTAssertThrowsError(try JSONDecoder().decode(OFAConfig.self, from: Data(badWidth.utf8)))
+    let twoR = #"{"ks": [\#(ks)], "e": [\#(e)], "d": [2,2,2,3,3], "r": [224, 192]}"#
+    XCTAssertThrowsError(try JSONDecoder().decode(OFAConfig.self, from: Data(twoR.utf8)))
+  }
+
   func testCSVRows() throws {
     // First two data rows of ofa_archs.csv (HELP's archs), with a CRLF ending on the first.
     let (i0, c0) = try OFAConfig.parseCSVRow(

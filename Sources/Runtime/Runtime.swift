@@ -1,1 +1,0 @@
-// Runtime: executes NB201 networks and OFA MobileNetV3 subnets on the CPU.

@@ -1,5 +1,0 @@
-import XCTest
-
-final class OnboardingSmokeTests: XCTestCase {
-  func testPackageBuilds() { XCTAssertTrue(true) }
-}

@@ -1,0 +1,34 @@
+import Foundation
+import XCTest
+@testable import Onboarding
+
+/// Shared fixtures for the onboarding tests.
+enum Fixture {
+  static let host = HostSummary(hostname: "test", cpuModel: "Test CPU 1.0GHz", logicalCPUs: 2, simdLevel: "avx2+fma",
+                                openBLASCore: "Haswell", kernel: "6.1", os: "Debian", virtualization: "none detected",
+                                frequencyScaling: "unknown", warnings: [])
+  static let settings = EmbedSettings(kernels: "default", threads: 1, dataset: "cifar10",
+                                      protocolSummary: "wall, 10...100 samples", metaPredictorID: "help-nb201-test")
+  static let refs = [11982, 431, 55, 9, 14451, 8636, 9881, 13479, 6196, 1462].map {
+    ReferenceArch(index: $0, arch: "arch-\($0)")
+  }
+
+  static func profile(settings: EmbedSettings = Fixture.settings) -> DeviceProfile {
+    DeviceProfile(space: .nb201, host: host, settings: settings, references: refs, helpprofVersion: "test",
+                  now: "2026-01-01T00:00:00Z")
+  }
+
+  /// Deterministic fake samples for a reference: around index/1000 + 1 ms.
+  static func measurement(for arch: ReferenceArch) throws -> ReferenceMeasurement.Measurement {
+    let base = Double(arch.index) / 1000 + 1
+    return try ReferenceMeasurement.Measurement(samplesMs: [base, base * 1.01, base * 0.99, base * 1.02],
+                                                noisy: false, otherCores: 0.1, macs: arch.index * 1000,
+                                                measuredAt: "2026-01-01T00:00:00Z")
+  }
+
+  static func tempDir() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("onb-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+}

@@ -1,0 +1,138 @@
+import Counters
+@testable import Profiler
+import SearchSpace
+import XCTest
+
+/// A workload that spins a little and tracks how many instances are alive.
+final class SpinWorkload: Workload {
+  static var alive = 0
+  static var maxAlive = 0
+  let iterations: Int
+  var sink = 0.0
+  init(iterations: Int) {
+    self.iterations = iterations
+    SpinWorkload.alive += 1
+    SpinWorkload.maxAlive = max(SpinWorkload.maxAlive, SpinWorkload.alive)
+  }
+  deinit { SpinWorkload.alive -= 1 }
+  func run() { for i in 0..<iterations { sink += Double(i & 7) } }
+  func runTimingLayers(now: () -> UInt64) -> [(name: String, kind: String, nanoseconds: UInt64)] {
+    let t0 = now(); run(); let t1 = now(); run(); let t2 = now()
+    return [("a", "spin", t1 &- t0), ("b", "spin", t2 &- t1)]
+  }
+}
+
+final class ProfileEngineTests: XCTestCase {
+  /// Fast settings: no pinning, no counters, tiny caps.
+  func fastSettings() -> ProfileSettings {
+    var s = ProfileSettings(space: .nb201, dataset: "cifar10", device: "test-device")
+    s.counters = []
+    s.measurement.pin = .none
+    s.measurement.warmupSeconds = 0
+    s.measurement.warmupRuns = 1
+    s.measurement.minSamples = 4
+    s.measurement.samplesPerRound = 2
+    s.measurement.maxSecondsPerArch = 0.02
+    s.measurement.window = 2
+    return s
+  }
+
+  var builds = 0
+  func factory(_ spec: ArchSpec) throws -> Workload {
+    builds += 1
+    return SpinWorkload(iterations: 2_000 + 500 * (spec.archIndex % 5))
+  }
+
+  func testRowsInInputOrderWindowBoundAndReleased() throws {
+    SpinWorkload.alive = 0
+    SpinWorkload.maxAlive = 0
+    var s = fastSettings()
+    s.measurement.layerRuns = 2
+    let specs = try ArchSelection.nb201(indices: [9, 3, 7, 1, 5])
+    var progressCalls = 0
+    let out = try Profiler.measure(specs, settings: s, factory: factory, progress: { p in
+      progressCalls += 1
+      XCTAssertEqual(p.total, 5)
+    })
+    XCTAssertEqual(out.rows.map(\.archIndex), [9, 3, 7, 1, 5])
+    XCTAssertEqual(progressCalls, 5)
+    XCTAssertLessThanOrEqual(SpinWorkload.maxAlive, 2)
+    XCTAssertEqual(SpinWorkload.alive, 0)
+    for r in out.rows {
+      XCTAssertEqual(r.device, "test-device")
+      XCTAssertEqual(r.source, "helpprof")
+      XCTAssertGreaterThanOrEqual(r.n, 3)
+      XCTAssertEqual(r.samplesMs.count, r.n)
+      XCTAssertEqual(r.latencyMs, try XCTUnwrap(SampleStats(r.samplesMs)).median, accuracy: 1e-12)
+      XCTAssertLessThanOrEqual(r.p10Ms, r.latencyMs)
+      XCTAssertGreaterThanOrEqual(r.attempts, 1)
+      XCTAssertTrue(r.counters.isEmpty)
+    }
+    XCTAssertEqual(out.layers.count, 10)
+    XCTAssertEqual(out.summary.archs, 5)
+    XCTAssertFalse(out.summary.interrupted)
+  }
+
+  func testShouldStopKeepsFinishedRows() throws {
+    var rounds = 0
+    let out = try Profiler.measure(try ArchSelection.nb201(indices: [1, 2, 3, 4]), settings: fastSettings(),
+                                   factory: factory, shouldStop: { rounds += 1; return rounds > 1 })
+    XCTAssertTrue(out.summary.interrupted)
+    XCTAssertLessThan(out.rows.count, 4)
+  }
+
+  func testEvaluateStoppingAndRemeasure() throws {
+    var p = MeasurementProtocol()
+    p.minSamples = 5
+    p.maxSamples = 10
+    p.targetRelativeIQR = 0.02
+    p.remeasureLimit = 1
+    let st = ArchState(spec: try ArchSpec.nb201(index: 0), position: 0)
+    st.wall = [1, 1, 1, 1]
+    st.cpu = st.wall
+    XCTAssertEqual(st.evaluate(p), .continue)
+    st.wall.append(1.001)
+    st.cpu = st.wall
+    XCTAssertEqual(st.evaluate(p), .done)
+    XCTAssertFalse(st.attempts[0].noisy)
+
+    let noisy = ArchState(spec: try ArchSpec.nb201(index: 1), position: 0)
+    noisy.wall = (0..<10).map { Double($0 % 2 == 0 ? 1 : 2) }
+    noisy.cpu = noisy.wall
+    XCTAssertEqual(noisy.evaluate(p), .remeasure)
+    XCTAssertTrue(noisy.wall.isEmpty)
+    noisy.wall = (0..<10).map { 1 + Double($0) * 0.0001 }
+    noisy.cpu = noisy.wall
+    noisy.otherSeconds = 0.9
+    noisy.wallSeconds = 1
+    XCTAssertEqual(noisy.evaluate(p), .done)
+    XCTAssertEqual(noisy.attempts.count, 2)
+    XCTAssertTrue(noisy.attempts[1].noisy, "busy other processes make an attempt noisy")
+
+    var cpuMetric = p
+    cpuMetric.metric = .cpu
+    let c = ArchState(spec: try ArchSpec.nb201(index: 2), position: 0)
+    c.wall = [1, 5, 1, 5, 1]
+    c.cpu = [1, 1, 1, 1, 1]
+    XCTAssertEqual(c.evaluate(cpuMetric), .done)
+    XCTAssertEqual(c.attempts[0].samples, c.cpu)
+  }
+
+  func testSettingsValidationAndDeviceName() throws {
+    var s = ProfileSettings(space: .nb201, dataset: "cifar10")
+    XCTAssertTrue(s.device.hasPrefix("helpprof-"))
+    XCTAssertEqual(s.deviceName(cpuModel: "Intel(R) Xeon(R) Processor"), "helpprof-intel_xeon-1t-default")
+    s.pruneDeadOps = true
+    s.measurement.metric = .cpu
+    XCTAssertEqual(s.deviceName(cpuModel: "AMD EPYC"), "helpprof-amd_epyc-1t-default-prune-cpuclock")
+    s.threads = 2
+    XCTAssertThrowsError(try s.validate())
+    XCTAssertThrowsError(try ProfileSettings(space: .nb201, dataset: "imagenet").validate())
+    XCTAssertThrowsError(try ProfileSettings(space: .ofa, dataset: "cifar10").validate())
+    var bad = ProfileSettings(space: .nb201)
+    bad.measurement.targetRelativeIQR = 0
+    XCTAssertThrowsError(try bad.validate())
+    XCTAssertThrowsError(try Profiler.measure([.ofa(number: 0, config: OFAConfig.sample(count: 1, seed: 0)[0])],
+                                              settings: fastSettings(), factory: factory))
+  }
+}

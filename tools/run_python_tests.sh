@@ -13,7 +13,7 @@ if ! "$PY" -c "import numpy" 2>/dev/null; then
   "$PY" -m pip install --quiet numpy || "$PY" -m pip install --quiet --break-system-packages numpy
 fi
 set +e
-"$PY" -m pytest -q "$here/tests" "$@"
+"$PY" -m pytest -q -p no:cacheprovider "$here/tests" "$@"
 rc=$?
 set -e
 if [ "$rc" -eq 5 ]; then

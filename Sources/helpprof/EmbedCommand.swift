@@ -1,6 +1,192 @@
 import ArgumentParser
+import Counters
+import Foundation
+import Onboarding
+import Profiler
+import SearchSpace
 
+/// Set by SIGINT during `embed`; measuring stops after the current round with every finished reference saved.
+private var embedInterruptRequested: sig_atomic_t = 0
+
+/// `helpprof embed`: measure the meta-predictor's reference architectures → device profile JSON.
 struct EmbedCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "embed", abstract: "(not yet implemented)")
-  func run() throws { throw fail("'embed' is not implemented yet", HelpExit.failure) }
+  static let configuration = CommandConfiguration(
+    commandName: "embed",
+    abstract: "Measure the reference architectures on this CPU and write the device profile (hardware embedding).",
+    discussion: """
+      HELP describes a device by the latencies of 10 fixed reference architectures (min–max normalised: the
+      hardware embedding). `embed` measures them with the profiler's protocol (interleaved rounds until the
+      spread is small, pinned thread, noisy ones re-measured) and writes a device profile: schema version,
+      host context, settings, every raw sample with robust statistics, and the embedding.
+
+      The profile is saved after every reference, so an interrupted embed (Ctrl-C, crash) resumes where it
+      stopped when rerun with the same settings. Different settings on an existing partial profile are refused;
+      pass --fresh to start over.
+
+      Examples:
+        helpprof embed                                # NB201 (CIFAR-10 networks), 1 thread -> device.json
+        helpprof embed --space ofa --out ofa.json     # OFA MobileNetV3 references
+        helpprof embed --threads 2 --kernels openblas --out device-2t.json
+      """)
+
+  @Option(name: .customLong("space"), help: "Search space: nb201 or ofa.")
+  var spaceName: String = "nb201"
+
+  @Option(name: .long, help: "NB201 dataset whose networks are measured: cifar10, cifar100, ImageNet16-120.")
+  var dataset: String?
+
+  @Option(name: .long, help: "Kernel configuration (see `helpprof run --help`).")
+  var kernels: String = "default"
+
+  @Option(name: .long, help: "Threads per forward pass.")
+  var threads: Int = 1
+
+  @Option(name: .long, help: "Time cap per reference architecture in seconds (profiler default 1; smaller is faster but noisier).")
+  var maxSecondsPerArch: Double?
+
+  @Option(name: .long, help: "Most timed samples per reference (profiler default 100; at least 3).")
+  var samples: Int?
+
+  @Option(name: .long, help: "Device profile to write (default device.json, or device-ofa.json for --space ofa).")
+  var out: String?
+
+  @Flag(name: .long, help: "Ignore an existing profile at --out and measure everything again.")
+  var fresh = false
+
+  @Flag(name: .long, help: "Print the profile as JSON on stdout.")
+  var json = false
+
+  @Flag(name: .long, help: "No progress bar or summary.")
+  var quiet = false
+
+  var space: SpaceKind { SpaceKind(rawValue: spaceName.lowercased()) ?? .nb201 }
+
+  func validate() throws {
+    _ = try parseSpace(spaceName)
+    guard (1...256).contains(threads) else { throw fail("--threads \(threads): expected 1...256", HelpExit.usage) }
+  }
+
+  var outPath: String { out ?? (space == .nb201 ? "device.json" : "device-ofa.json") }
+
+  func run() throws {
+    do {
+      try execute()
+    } catch let e as OnboardingError {
+      switch e {
+      case .badProfile, .newerVersion, .wrongSpace: throw fail(e.description, HelpExit.dataError)
+      case .settingsMismatch, .invalidArgument: throw fail(e.description, HelpExit.usage)
+      default: throw fail(e.description, HelpExit.failure)
+      }
+    } catch let e as ProfilerError {
+      throw fail(e.message, e.kind == .usage ? HelpExit.usage : HelpExit.failure)
+    }
+  }
+
+  private func execute() throws {
+    let settings = Embedder.profileSettings(space: space, dataset: dataset, kernels: kernels, threads: threads,
+                                            maxSecondsPerArch: maxSecondsPerArch, maxSamples: samples)
+    try settings.validate()
+    let refs = try MetaPredictorCatalog.referenceArchs(space: space)
+    let host = HostSummary(HostInfo.collect(sampleSeconds: 0.2, counters: []))
+    let fresh = DeviceProfile(
+      space: space, host: host,
+      settings: EmbedSettings(kernels: kernels, threads: threads, batch: 1,
+                              dataset: space == .nb201 ? settings.dataset : nil,
+                              protocolSummary: Embedder.protocolSummary(settings),
+                              metaPredictorID: try MetaPredictorCatalog.id(space: space)),
+      references: refs, helpprofVersion: HelpProf.version)
+    var session = try EmbedSession(path: outPath, fresh: fresh, restart: self.fresh)
+    let total = refs.count
+    let bar = quiet ? nil : ProgressBar(label: "embed \(space.rawValue)", total: total)
+    if session.resumedCount > 0, !quiet {
+      note("resuming \(outPath): \(session.resumedCount)/\(total) references already measured")
+    }
+    bar?.show(done: session.resumedCount, detail: "")
+    signal(SIGINT) { _ in
+      embedInterruptRequested = 1
+      signal(SIGINT, SIG_DFL)
+    }
+    let start = Date()
+    let already = session.resumedCount
+    let measurer = Embedder.measurer(settings: settings, shouldStop: { embedInterruptRequested != 0 }) { p in
+      let ms = p.lastRow.map { String(format: "%@ %.3f ms", String($0.archIndex), $0.latencyMs) } ?? ""
+      bar?.show(done: already + p.done, detail: ms + String(format: ", eta %.0f s", p.etaSeconds))
+    }
+    let profile: DeviceProfile
+    do {
+      profile = try session.run(measurer)
+    } catch OnboardingError.incompleteProfile(let path, let missing) where embedInterruptRequested != 0 {
+      bar?.finish()
+      throw fail("interrupted: \(total - missing)/\(total) references saved in \(path); "
+                 + "run the same command again to resume", ExitCode(130))
+    }
+    bar?.finish()
+    let seconds = Date().timeIntervalSince(start)
+    if json {
+      try printJSON(profile)
+    } else if !quiet {
+      print(EmbedCommand.summary(profile, path: outPath, seconds: seconds, resumed: already))
+    }
+  }
+
+  /// Human summary: one line per reference, the embedding, where the profile went.
+  static func summary(_ p: DeviceProfile, path: String, seconds: Double, resumed: Int) -> String {
+    var lines = ["device profile \(path) (\(p.space.rawValue), \(p.references.count) references, "
+      + String(format: "%.1f s", seconds) + (resumed > 0 ? ", \(resumed) resumed" : "") + ")",
+      "host: \(p.host.oneLine)",
+      "  index  median_ms  rel_iqr  n    noisy  embedding"]
+    for (i, r) in p.references.enumerated() {
+      guard let m = r.measurement else { continue }
+      lines.append(String(format: "  %5d  %9.4f  %7.4f  %-3d  %-5@  %.4f", r.arch.index, m.stats.median,
+                          m.stats.relativeIQR, m.stats.count, m.noisy ? "yes" : "no", p.embedding?[i] ?? .nan))
+    }
+    let noisy = p.references.filter { $0.measurement?.noisy == true }.count
+    if noisy > 0 { lines.append("warning: \(noisy) references were noisy; consider a quieter machine and --fresh") }
+    for w in p.host.warnings { lines.append("host warning: \(w)") }
+    lines.append("next: helpprof adapt --shots 10 --profile \(path)")
+    return lines.joined(separator: "\n")
+  }
+}
+
+/// Parses a --space value.
+func parseSpace(_ text: String) throws -> SpaceKind {
+  guard let s = SpaceKind(rawValue: text.lowercased()) else {
+    throw fail("--space '\(text)': expected nb201 or ofa", HelpExit.usage)
+  }
+  return s
+}
+
+/// Writes one line to stderr.
+func note(_ text: String) {
+  FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// A one-line progress bar on stderr (redrawn in place on a terminal, one line per update otherwise).
+final class ProgressBar {
+  let label: String
+  let total: Int
+  private let tty = isatty(STDERR_FILENO) != 0
+  private var last = -1
+
+  init(label: String, total: Int) {
+    self.label = label
+    self.total = max(1, total)
+  }
+
+  func show(done: Int, detail: String) {
+    let width = 20
+    let filled = min(width, done * width / total)
+    let line = "\(label) [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+      + "] \(done)/\(total)" + (detail.isEmpty ? "" : "  " + detail)
+    if tty {
+      FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+    } else if done != last {
+      FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+    last = done
+  }
+
+  func finish() {
+    if tty { FileHandle.standardError.write(Data("\n".utf8)) }
+  }
 }

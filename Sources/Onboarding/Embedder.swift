@@ -1,0 +1,52 @@
+import Foundation
+import Profiler
+import SearchSpace
+
+/// Measures reference architectures with the profiler (the real `EmbedSession.Measurer`).
+public enum Embedder {
+  /// Profile settings for an embed: the profiler's defaults, no hardware counters (not needed for the
+  /// embedding, and they cost an extra pass), the given kernels and threads.
+  /// `maxSecondsPerArch` and `maxSamples` override the protocol's caps (smaller = faster, noisier).
+  public static func profileSettings(space: SpaceKind, dataset: String?, kernels: String, threads: Int,
+                                     maxSecondsPerArch: Double? = nil, maxSamples: Int? = nil) -> ProfileSettings {
+    var s = ProfileSettings(space: space, dataset: dataset)
+    s.kernels = kernels
+    s.threads = threads
+    s.counters = []
+    if let m = maxSecondsPerArch { s.measurement.maxSecondsPerArch = m }
+    if let n = maxSamples {
+      s.measurement.maxSamples = n
+      s.measurement.minSamples = min(s.measurement.minSamples, n)
+    }
+    return s
+  }
+
+  /// One-line description of the measurement protocol, stored in the profile (a resume must match it).
+  public static func protocolSummary(_ s: ProfileSettings) -> String {
+    let p = s.measurement
+    return "\(p.metric.rawValue) time, \(p.minSamples)...\(p.maxSamples) samples (\(p.samplesPerRound)/round, "
+      + "window \(p.window)), target rel. IQR \(p.targetRelativeIQR), max \(p.maxSecondsPerArch) s/arch, seed \(s.seed)"
+  }
+
+  /// A measurer running `Profiler.measure` on the pending references; `shouldStop` is polled between rounds
+  /// (Ctrl-C), `progress` gets each finished row.
+  public static func measurer(settings: ProfileSettings, factory: WorkloadFactory? = nil,
+                              shouldStop: @escaping () -> Bool = { false },
+                              progress: ((ProfileProgress) -> Void)? = nil) -> EmbedSession.Measurer {
+    return { pending, record in
+      let specs = try pending.map { try ReferenceSet.spec($0, space: settings.space) }
+      var byKey: [String: ReferenceArch] = [:]
+      for (ref, spec) in zip(pending, specs) { byKey[spec.key] = ref }
+      let dataset = settings.nb201Dataset ?? .cifar10
+      try withoutActuallyEscaping(record) { record in
+      _ = try Profiler.measure(specs, settings: settings, factory: factory, progress: progress, onRow: { row in
+        guard let ref = byKey[row.key] else { return }
+        let macs = try? ReferenceSet.macs(ref.arch, space: settings.space, dataset: dataset)
+        let m = try ReferenceMeasurement.Measurement(samplesMs: row.samplesMs, noisy: row.noisy,
+                                                     otherCores: row.otherCPU, macs: macs)
+        try record(ref, m)
+      }, shouldStop: shouldStop)
+      }
+    }
+  }
+}

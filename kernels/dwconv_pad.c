@@ -23,6 +23,26 @@ void ck_dw_fill(const ck_conv *c, const float *plane, float *buf) {
       memcpy(buf + (size_t)r * pitch + p, src, sizeof(float) * (size_t)w);
       continue;
     }
+    if (s == 2) {
+      float *even = buf + (size_t)r * 2 * pitch, *odd = even + pitch;
+      int ix = 0;
+      if (p & 1) { /* col = ix + p: odd p puts even ix in the odd phase */
+        for (; ix + 1 < w; ix += 2) {
+          odd[(ix + p) >> 1] = src[ix];
+          even[(ix + 1 + p) >> 1] = src[ix + 1];
+        }
+      } else {
+        for (; ix + 1 < w; ix += 2) {
+          even[(ix + p) >> 1] = src[ix];
+          odd[(ix + 1 + p) >> 1] = src[ix + 1];
+        }
+      }
+      for (; ix < w; ix++) {
+        const int col = ix + p;
+        buf[((size_t)r * 2 + (col & 1)) * pitch + (col >> 1)] = src[ix];
+      }
+      continue;
+    }
     for (int ix = 0; ix < w; ix++) {
       const int col = ix + p, q = col % s, i = col / s;
       buf[((size_t)r * s + q) * pitch + i] = src[ix];

@@ -67,6 +67,7 @@ void ck_dwconv_avx2(const ck_conv *c, const float *in, const float *weight, cons
         for (; ox + 32 <= ow; ox += 32) dw_block(4, c, buf, pitch, oy, ox, wp, b, rr, yr);
         const int vecs = (ow - ox + 7) / 8;
         switch (vecs) {
+        case 4: dw_block(4, c, buf, pitch, oy, ox, wp, b, rr, yr); break;
         case 3: dw_block(3, c, buf, pitch, oy, ox, wp, b, rr, yr); break;
         case 2: dw_block(2, c, buf, pitch, oy, ox, wp, b, rr, yr); break;
         case 1: dw_block(1, c, buf, pitch, oy, ox, wp, b, rr, yr); break;

@@ -61,6 +61,7 @@ void ck_dwconv_avx512(const ck_conv *c, const float *in, const float *weight, co
         for (; ox + 64 <= ow; ox += 64) dw_block(4, c, buf, pitch, oy, ox, wp, b, rr, yr);
         const int vecs = (ow - ox + 15) / 16;
         switch (vecs) {
+        case 4: dw_block(4, c, buf, pitch, oy, ox, wp, b, rr, yr); break;
         case 3: dw_block(3, c, buf, pitch, oy, ox, wp, b, rr, yr); break;
         case 2: dw_block(2, c, buf, pitch, oy, ox, wp, b, rr, yr); break;
         case 1: dw_block(1, c, buf, pitch, oy, ox, wp, b, rr, yr); break;

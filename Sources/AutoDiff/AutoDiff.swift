@@ -1,1 +1,0 @@
-// AutoDiff: a small reverse-mode automatic differentiation library.

@@ -1,5 +1,0 @@
-import XCTest
-
-final class AutoDiffSmokeTests: XCTestCase {
-  func testPackageBuilds() { XCTAssertTrue(true) }
-}

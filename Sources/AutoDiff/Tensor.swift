@@ -17,8 +17,9 @@ public final class Tensor {
   /// Whether gradients flow into this node (leaf parameters, or anything computed from one while recording).
   public let requiresGrad: Bool
   let parents: [Tensor]
-  /// Given this node and the gradient flowing into it, the gradients of its parents (nil = no gradient).
-  let backward: ((Tensor, Tensor) -> [Tensor?])?
+  /// Given this node, the gradient flowing into it and which parents need a gradient, the gradients of its
+  /// parents (nil = not wanted / no gradient).
+  let backward: ((Tensor, Tensor, [Bool]) -> [Tensor?])?
   let serial: Int
 
   nonisolated(unsafe) static var counter = 0
@@ -40,7 +41,8 @@ public final class Tensor {
   }
 
   /// A result of an operation. Records the parents only while `Tensor.recording` and when a parent needs grad.
-  init(rows: Int, cols: Int, data: [Float], parents: [Tensor], backward: @escaping (Tensor, Tensor) -> [Tensor?]) {
+  init(rows: Int, cols: Int, data: [Float], parents: [Tensor],
+       backward: @escaping (Tensor, Tensor, [Bool]) -> [Tensor?]) {
     self.rows = rows
     self.cols = cols
     self.data = data
@@ -103,15 +105,22 @@ public func gradients(of y: Tensor, wrt xs: [Tensor], createGraph: Bool) -> [Ten
     stack.append(contentsOf: n.parents)
   }
   nodes.sort { $0.serial > $1.serial }  // children are always created after their parents
+  // Only nodes with one of `xs` among their ancestors (or being one) need a gradient.
+  var needed = Set(xs.map { ObjectIdentifier($0) })
+  for n in nodes.reversed() where n.parents.contains(where: { needed.contains(ObjectIdentifier($0)) }) {
+    needed.insert(ObjectIdentifier(n))
+  }
   let saved = Tensor.recording
   Tensor.recording = createGraph
   defer { Tensor.recording = saved }
   var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(y): Tensor.filled(1, rows: 1, cols: 1)]
   for n in nodes {
-    guard let g = grads[ObjectIdentifier(n)], let rule = n.backward else { continue }
-    let pg = rule(n, g)
-    for (p, gp) in zip(n.parents, pg) {
-      guard let gp, p.requiresGrad else { continue }
+    guard needed.contains(ObjectIdentifier(n)), let g = grads[ObjectIdentifier(n)], let rule = n.backward
+    else { continue }
+    let want = n.parents.map { $0.requiresGrad && needed.contains(ObjectIdentifier($0)) }
+    let pg = rule(n, g, want)
+    for (k, p) in n.parents.enumerated() {
+      guard want[k], let gp = pg[k] else { continue }
       let key = ObjectIdentifier(p)
       if let old = grads[key] { grads[key] = old + gp } else { grads[key] = gp }
     }

@@ -19,9 +19,9 @@ public func matmul(_ a: Tensor, _ b: Tensor, transA: Bool = false, transB: Bool 
       }
     }
   }
-  return Tensor(rows: m, cols: n, data: out, parents: [a, b]) { _, g in
-    let ga = transA ? matmul(b, g, transA: transB, transB: true) : matmul(g, b, transA: false, transB: !transB)
-    let gb = transB ? matmul(g, a, transA: true, transB: transA) : matmul(a, g, transA: !transA, transB: false)
+  return Tensor(rows: m, cols: n, data: out, parents: [a, b]) { _, g, w in
+    let ga = !w[0] ? nil : transA ? matmul(b, g, transA: transB, transB: true) : matmul(g, b, transA: false, transB: !transB)
+    let gb = !w[1] ? nil : transB ? matmul(g, a, transA: true, transB: transA) : matmul(a, g, transA: !transA, transB: false)
     return [ga, gb]
   }
 }
@@ -86,7 +86,7 @@ public func blockMatmul(_ adj: BlockMatrices, _ h: Tensor, adjT: BlockMatrices? 
       }
     }
   }
-  return Tensor(rows: h.rows, cols: f, data: out, parents: [h]) { _, g in
+  return Tensor(rows: h.rows, cols: f, data: out, parents: [h]) { _, g, _ in
     let t = adjT ?? adj.transposed
     return [blockMatmul(t, g, adjT: adj)]
   }

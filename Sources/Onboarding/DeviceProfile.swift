@@ -1,7 +1,13 @@
 // Onboarding: device profiles (embed) and adaptation (adapt) that tie profiler and predictor together.
+#if canImport(Counters)
 import Counters
+#endif
 import Foundation
+#if canImport(SearchSpace)
 import SearchSpace
+#endif
+// (The conditional imports let fuzz/build.sh compile this file together with its few dependencies into one
+// fuzzing binary; in the package they are always present.)
 
 /// Everything `helpprof embed` learned about this machine: which reference architectures were measured, how,
 /// on what host, every raw sample and its robust statistics, and the hardware embedding (the reference
@@ -250,12 +256,14 @@ public struct HostSummary: Codable, Sendable, Equatable {
     self.warnings = warnings
   }
 
+  #if canImport(Counters)
   /// Summary of a collected `HostInfo`.
   public init(_ info: HostInfo) {
     self.init(hostname: info.hostname, cpuModel: info.cpu.model, logicalCPUs: info.cpu.logicalCPUs,
               simdLevel: info.simdLevel, openBLASCore: info.openBLAS.coreName, kernel: info.kernel, os: info.os,
               virtualization: info.virtualization, frequencyScaling: info.frequencyScaling, warnings: info.warnings)
   }
+  #endif
 
   /// One line: "Intel Xeon ... (2 CPUs, avx2+fma, OpenBLAS Haswell)".
   public var oneLine: String { "\(cpuModel) (\(logicalCPUs) CPUs, \(simdLevel), OpenBLAS \(openBLASCore))" }

@@ -1,5 +1,7 @@
 import Foundation
+#if canImport(TensorFile)
 import TensorFile
+#endif
 
 /// Errors of the onboarding flow (embed, adapt, predict, report). Descriptions name the value and the
 /// expectation.

@@ -1,0 +1,57 @@
+// libFuzzer entry point for helpprof's file parsers. Built by fuzz/build.sh into one binary together with the
+// parser sources (no package build needed). The first input byte selects the parser:
+//   0: safetensors / predictor file (TensorFile + format/checksum checks + predictor metadata)
+//   1: device profile JSON (DeviceProfile.decode)
+//   2: measurements CSV (MeasurementsCSV.parse)
+// Invariants checked (a violation traps, which libFuzzer reports as a crash):
+//   - a file that parses re-serialises to bytes that parse to an equal TensorFile;
+//   - a device profile that decodes re-encodes to JSON that decodes and validates again;
+//   - CSV rows that parse re-format to text that parses to the same rows.
+import Foundation
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+  let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+  guard let selector = bytes.first else { return 0 }
+  let body = Array(bytes.dropFirst())
+  switch selector % 3 {
+  case 0: fuzzTensorFile(body)
+  case 1: fuzzDeviceProfile(body)
+  default: fuzzMeasurementsCSV(body)
+  }
+  return 0
+}
+
+func fuzzTensorFile(_ body: [UInt8]) {
+  guard let file = try? TensorFile(bytes: body) else { return }
+  _ = try? file.verifyChecksum()
+  _ = try? file.verifyFormat(name: "helpprof-predictor", supportedVersion: 1)
+  _ = try? file.verifyLayout(["w": [1]])
+  for t in file.tensors.values {
+    _ = t.doubleValues()
+    _ = t.floatValues()
+    _ = try? t.int64Values()
+  }
+  fuzzPredictorMetadata(file)
+  guard let again = try? file.serialized() else { fatalError("a parsed file failed to serialise") }
+  guard let reparsed = try? TensorFile(bytes: again), reparsed == file else {
+    fatalError("serialise(parse(x)) does not parse back to the same file")
+  }
+}
+
+func fuzzDeviceProfile(_ body: [UInt8]) {
+  guard let profile = try? DeviceProfile.decode(Data(body)) else { return }
+  _ = profile.isComplete
+  _ = profile.referenceMedians
+  guard let data = try? profile.encoded(), (try? DeviceProfile.decode(data)) != nil else {
+    fatalError("a valid device profile does not survive encode/decode")
+  }
+}
+
+func fuzzMeasurementsCSV(_ body: [UInt8]) {
+  guard let rows = try? MeasurementsCSV.parse(String(decoding: body, as: UTF8.self)) else { return }
+  let text = MeasurementsCSV.format(rows)
+  guard let back = try? MeasurementsCSV.parse(text), back.count == rows.count else {
+    fatalError("measurement rows do not survive format/parse")
+  }
+}

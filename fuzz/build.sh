@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer binary fuzz/.build/helpprof-fuzz from the parser sources (TensorFile, DeviceProfile,
+# MeasurementsCSV, predictor metadata) compiled as one module with -sanitize=fuzzer,address.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="$root/fuzz/.build"
+mkdir -p "$out"
+srcs=(
+  "$root"/Sources/TensorFile/*.swift
+  "$root/Sources/Onboarding/DeviceProfile.swift"
+  "$root/Sources/Onboarding/OnboardingError.swift"
+  "$root/Sources/Onboarding/MeasurementsCSV.swift"
+  "$root/Sources/Counters/SampleStats.swift"
+  "$root/Sources/SearchSpace/SearchSpace.swift"
+  "$root/fuzz/FuzzMain.swift"
+)
+if [ -f "$root/Sources/Onboarding/PredictorMetadata.swift" ]; then
+  srcs+=("$root/Sources/Onboarding/PredictorMetadata.swift" "$root/fuzz/FuzzPredictor.swift")
+else
+  srcs+=("$root/fuzz/FuzzPredictorStub.swift")
+fi
+swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name HelpprofFuzz "${srcs[@]}" \
+  -o "$out/helpprof-fuzz" 2> >(grep -v "Cannot export local symbol" >&2)
+echo "built $out/helpprof-fuzz"

@@ -15,7 +15,8 @@ srcs=(
   "$root/fuzz/FuzzMain.swift"
 )
 if [ -f "$root/Sources/Onboarding/PredictorMetadata.swift" ]; then
-  srcs+=("$root/Sources/Onboarding/PredictorMetadata.swift" "$root/fuzz/FuzzPredictor.swift")
+  srcs+=("$root/Sources/Onboarding/PredictorMetadata.swift" "$root/Sources/Onboarding/ValidationMetrics.swift"
+         "$root/fuzz/FuzzPredictor.swift")
 else
   srcs+=("$root/fuzz/FuzzPredictorStub.swift")
 fi

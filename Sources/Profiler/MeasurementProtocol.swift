@@ -15,9 +15,15 @@ public enum TimingMetric: String, Codable, Sendable, CaseIterable {
 /// Archs are measured in windows of `window` archs. Within a window they are timed in interleaved rounds —
 /// every pending arch gets `rewarmRuns` untimed runs then `samplesPerRound` timed runs per round — so slow
 /// drift hits them alike. An arch stops when it has `minSamples` and IQR/median ≤ `targetRelativeIQR`, or at
-/// `maxSamples` / `maxSecondsPerArch` of timed runs. It is *noisy* if it stopped without reaching the target
-/// or other processes used ≥ `noisyOtherCores` CPUs meanwhile; a noisy arch is re-measured up to
-/// `remeasureLimit` times and the attempt with the smallest relative IQR is kept.
+/// `maxSamples` / `maxSecondsPerArch` of timed runs.
+///
+/// Preemption: with the wall metric single-threaded, a run whose wall time exceeds the thread's CPU time by more
+/// than `preemptSlack` (fraction of the run, at least `preemptSlackMicros`) was descheduled — another process
+/// took the core — and is set aside (`dropPreempted`); stats use the undisturbed runs.
+/// An arch is *noisy* if it stopped without reaching the target, more than `maxPreemptedFraction` of its runs
+/// were preempted, or other processes used ≥ `noisyOtherCores` CPUs meanwhile. The first two (disturbances
+/// that hit this measurement) trigger up to `remeasureLimit` re-measurements, keeping the attempt with the
+/// smallest relative IQR; machine load alone is only flagged, since re-measuring under steady load is wasted time.
 public struct MeasurementProtocol: Codable, Sendable, Equatable {
   /// Untimed runs right after a network is built.
   public var warmupRuns: Int = 2
@@ -36,7 +42,14 @@ public struct MeasurementProtocol: Codable, Sendable, Equatable {
   /// Archs held (built) at once and interleaved.
   public var window: Int = 8
   /// Other processes' CPU use (in CPUs) that makes a measurement noisy.
-  public var noisyOtherCores: Double = 0.5
+  public var noisyOtherCores: Double = 1.0
+  /// Set aside preempted runs (wall metric, one thread).
+  public var dropPreempted: Bool = true
+  /// A run is preempted when wall − thread CPU time > max(preemptSlack × wall, preemptSlackMicros).
+  public var preemptSlack: Double = 0.02
+  public var preemptSlackMicros: Double = 20
+  /// More preempted runs than this fraction make an attempt noisy.
+  public var maxPreemptedFraction: Double = 0.5
   /// Re-measurements of a noisy arch.
   public var remeasureLimit: Int = 1
   public var metric: TimingMetric = .wall
@@ -64,6 +77,10 @@ public struct MeasurementProtocol: Codable, Sendable, Equatable {
               "max seconds per arch \(maxSecondsPerArch): expected (0, 3600]")
     try check(window >= 1 && window <= 256, "window \(window): expected 1...256 archs")
     try check(noisyOtherCores > 0, "noisy other-CPU threshold \(noisyOtherCores): expected > 0")
+    try check(preemptSlack >= 0 && preemptSlack < 1, "preempt slack \(preemptSlack): expected a fraction in [0, 1)")
+    try check(preemptSlackMicros >= 0, "preempt slack \(preemptSlackMicros) µs: expected >= 0")
+    try check(maxPreemptedFraction > 0 && maxPreemptedFraction <= 1,
+              "max preempted fraction \(maxPreemptedFraction): expected (0, 1]")
     try check(remeasureLimit >= 0 && remeasureLimit <= 10, "re-measure limit \(remeasureLimit): expected 0...10")
     try check(counterRuns >= 1 && counterRuns <= 100, "counter runs \(counterRuns): expected 1...100")
     try check(layerRuns >= 0 && layerRuns <= 100, "layer runs \(layerRuns): expected 0...100")

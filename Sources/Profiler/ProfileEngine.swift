@@ -100,6 +100,7 @@ public final class ProfileEngine {
     var otherSeconds = 0.0, wallSeconds = 0.0, maxOther = 0.0, lastOther = 0.0
     var interrupted = false
     let positions = Array(archs.indices)
+    let filterPreempted = p.dropPreempted && p.metric == .wall && settings.threads == 1
 
     windows: for windowStart in stride(from: 0, to: positions.count, by: p.window) {
       let window = positions[windowStart..<min(positions.count, windowStart + p.window)]
@@ -128,7 +129,7 @@ public final class ProfileEngine {
         }
         var still: [ArchState] = []
         for st in pending {
-          switch st.evaluate(p) {
+          switch st.evaluate(p, filterPreempted: filterPreempted) {
           case .continue:
             still.append(st)
           case .remeasure:
@@ -207,7 +208,12 @@ public final class ProfileEngine {
   /// Counter pass, layer pass, release of the network, and the row.
   private func finish(_ st: ArchState, _ p: MeasurementProtocol, device: String, counterSet: CounterSet,
                       layers: inout [LayerTiming]) throws -> ProfileRow {
-    guard let best = st.attempts.min(by: { $0.stats.relativeIQR < $1.stats.relativeIQR }) else {
+    // Prefer attempts that were not disturbed, then the smallest relative IQR.
+    guard let best = st.attempts.min(by: { a, b in
+      let da = a.reasons.contains("spread") || a.reasons.contains("preempted")
+      let db = b.reasons.contains("spread") || b.reasons.contains("preempted")
+      return da != db ? !da : a.stats.relativeIQR < b.stats.relativeIQR
+    }) else {
       throw ProfilerError("internal: arch \(st.spec.key) finished without an attempt", kind: .runtime)
     }
     var counters: [ProfileRow.CounterValue] = []
@@ -244,6 +250,7 @@ public final class ProfileEngine {
       device: device, dataset: settings.dataset, archIndex: st.spec.archIndex, archString: st.spec.archString,
       latencyMs: s.median, p10Ms: s.p10, p90Ms: s.p90, iqrMs: s.iqr, minMs: s.min, n: s.count,
       noisy: best.noisy, cpuMs: SampleStats(best.cpu)?.median ?? 0, otherCPU: best.otherCores,
-      attempts: st.attempts.count, counters: counters, samplesMs: best.samples)
+      attempts: st.attempts.count, preempted: best.preempted, noisyReasons: best.reasons, counters: counters,
+      samplesMs: best.samples)
   }
 }

@@ -5,13 +5,14 @@ import Foundation
 /// CSV columns (in this order; the first six are the format of HELP's `nb201_latency.csv.gz`):
 ///
 ///     source,device,dataset,arch_index,arch_str,latency_ms,p10_ms,p90_ms,iqr_ms,min_ms,n,noisy,
-///     cpu_ms,other_cpu,attempts,counters,samples_ms
+///     cpu_ms,other_cpu,attempts,preempted,noisy_reasons,counters,samples_ms
 ///
 /// - `latency_ms`: median of the timing metric (wall by default) per forward pass.
 /// - `p10_ms`, `p90_ms`, `iqr_ms`, `min_ms`, `n`: spread of the same samples; `noisy` 1 when the arch did not
 ///   reach the IQR target or other processes were busy, even after re-measuring.
 /// - `cpu_ms`: median CPU time of the measuring thread per pass; `other_cpu`: CPUs used by other processes
-///   meanwhile; `attempts`: 1, or more when re-measured.
+///   meanwhile; `attempts`: 1, or more when re-measured; `preempted`: runs set aside because the thread was
+///   descheduled during them; `noisy_reasons`: `spread`, `preempted`, `load` joined by `;` (empty when clean).
 /// - `counters`: `NAME=value;...` medians of the counter pass, empty when no counter is available.
 /// - `samples_ms`: every timed sample, `;`-separated, in measurement order.
 /// Fields holding a comma, quote or newline (OFA config text) are quoted as in RFC 4180.
@@ -31,6 +32,8 @@ public struct ProfileRow: Codable, Sendable, Equatable {
   public var cpuMs: Double
   public var otherCPU: Double
   public var attempts: Int
+  public var preempted: Int
+  public var noisyReasons: [String]
   public var counters: [CounterValue]
   public var samplesMs: [Double]
 
@@ -46,7 +49,8 @@ public struct ProfileRow: Codable, Sendable, Equatable {
 
   public init(source: String = "helpprof", device: String, dataset: String, archIndex: Int, archString: String,
               latencyMs: Double, p10Ms: Double, p90Ms: Double, iqrMs: Double, minMs: Double, n: Int, noisy: Bool,
-              cpuMs: Double, otherCPU: Double, attempts: Int, counters: [CounterValue], samplesMs: [Double]) {
+              cpuMs: Double, otherCPU: Double, attempts: Int, preempted: Int = 0, noisyReasons: [String] = [],
+              counters: [CounterValue], samplesMs: [Double]) {
     self.source = source
     self.device = device
     self.dataset = dataset
@@ -62,6 +66,8 @@ public struct ProfileRow: Codable, Sendable, Equatable {
     self.cpuMs = cpuMs
     self.otherCPU = otherCPU
     self.attempts = attempts
+    self.preempted = preempted
+    self.noisyReasons = noisyReasons
     self.counters = counters
     self.samplesMs = samplesMs
   }
@@ -71,8 +77,8 @@ public struct ProfileRow: Codable, Sendable, Equatable {
 
   /// The CSV header line (no newline).
   public static let header = "source,device,dataset,arch_index,arch_str,latency_ms,p10_ms,p90_ms,iqr_ms,min_ms,n,"
-    + "noisy,cpu_ms,other_cpu,attempts,counters,samples_ms"
-  public static let columnCount = 17
+    + "noisy,cpu_ms,other_cpu,attempts,preempted,noisy_reasons,counters,samples_ms"
+  public static let columnCount = 19
 
   /// The CSV line of this row (no newline).
   public var csvLine: String {
@@ -80,6 +86,7 @@ public struct ProfileRow: Codable, Sendable, Equatable {
       source, device, dataset, String(archIndex), archString, ProfileRow.ms(latencyMs), ProfileRow.ms(p10Ms),
       ProfileRow.ms(p90Ms), ProfileRow.ms(iqrMs), ProfileRow.ms(minMs), String(n), noisy ? "1" : "0",
       ProfileRow.ms(cpuMs), String(format: "%.3f", otherCPU), String(attempts),
+      String(preempted), noisyReasons.joined(separator: ";"),
       counters.map { "\($0.name)=\($0.value)" }.joined(separator: ";"),
       samplesMs.map { String(format: "%.4f", $0) }.joined(separator: ";"),
     ]
@@ -102,14 +109,14 @@ public struct ProfileRow: Codable, Sendable, Equatable {
       return v
     }
     var counters: [CounterValue] = []
-    for item in f[15].split(separator: ";") {
+    for item in f[17].split(separator: ";") {
       let kv = item.split(separator: "=")
       guard kv.count == 2, let v = Int64(kv[1]) else {
         throw ProfilerError("counter '\(item)': expected NAME=integer", kind: .data)
       }
       counters.append(CounterValue(name: String(kv[0]), value: v))
     }
-    let samples = try f[16].split(separator: ";").map { s -> Double in
+    let samples = try f[18].split(separator: ";").map { s -> Double in
       guard let v = Double(s) else { throw ProfilerError("sample '\(s)' is not a number", kind: .data) }
       return v
     }
@@ -118,7 +125,8 @@ public struct ProfileRow: Codable, Sendable, Equatable {
               latencyMs: try num(5, "latency_ms"), p10Ms: try num(6, "p10_ms"), p90Ms: try num(7, "p90_ms"),
               iqrMs: try num(8, "iqr_ms"), minMs: try num(9, "min_ms"), n: try int(10, "n"), noisy: f[11] == "1",
               cpuMs: try num(12, "cpu_ms"), otherCPU: try num(13, "other_cpu"), attempts: try int(14, "attempts"),
-              counters: counters, samplesMs: samples)
+              preempted: try int(15, "preempted"),
+              noisyReasons: f[16].split(separator: ";").map(String.init), counters: counters, samplesMs: samples)
   }
 
   /// Milliseconds with 6 decimals (ns resolution).

@@ -14,12 +14,14 @@ struct ProfileCommand: ParsableCommand {
     abstract: "Measure the latency of many NB201 or OFA architectures on this CPU into a resumable CSV.",
     discussion: """
       Archs are measured a window at a time, in interleaved rounds (each round times every pending arch a few
-      times), until IQR/median <= --target-iqr or a time cap. Noisy archs (target missed, or other processes
-      busy) are re-measured once and flagged in the 'noisy' column. The thread is pinned to the least busy CPU.
+      times), until IQR/median <= --target-iqr or a time cap. Runs during which the thread was descheduled
+      (wall time well above its CPU time: another process took the core) are set aside. Archs that missed the
+      target or were mostly preempted are re-measured once; those and archs measured while other processes
+      were busy are flagged in 'noisy' with the reason. The thread is pinned to the least busy CPU.
 
       Output: FILE.csv with columns
         source,device,dataset,arch_index,arch_str,latency_ms,p10_ms,p90_ms,iqr_ms,min_ms,n,noisy,
-        cpu_ms,other_cpu,attempts,counters,samples_ms
+        cpu_ms,other_cpu,attempts,preempted,noisy_reasons,counters,samples_ms
       (the first six as HELP's nb201_latency.csv; OFA rows hold the config text in arch_str and the sample
       number, or -1, in arch_index) and FILE.csv.json with settings, host context and per-run summaries.
       The device name defaults to helpprof-<cpu>-<threads>t-<kernels>[-prune][-bn][-cpuclock].
@@ -60,6 +62,8 @@ struct ProfileCommand: ParsableCommand {
   @Option(help: "Archs interleaved at once (networks alive at once).") var window: Int = 8
   @Option(help: "Timed runs per arch per round.") var samplesPerRound: Int = 5
   @Option(help: "Re-measurements of a noisy arch.") var remeasure: Int = 1
+  @Flag(help: "Keep runs during which the thread was descheduled (default: set them aside).")
+  var keepPreempted = false
   @Option(help: "Per-layer timing runs per arch (0 = none); writes FILE.layers.csv.") var layers: Int = 0
   @Option(help: "PAPI counters for the counter pass, comma-separated, or 'none'.")
   var counters: String = CounterSet.defaultEvents.joined(separator: ",")
@@ -97,6 +101,7 @@ struct ProfileCommand: ParsableCommand {
     s.measurement.window = window
     s.measurement.samplesPerRound = samplesPerRound
     s.measurement.remeasureLimit = remeasure
+    s.measurement.dropPreempted = !keepPreempted
     s.measurement.layerRuns = layers
     if pruneDeadOps && kind == .ofa { throw ProfilerError("--prune-dead-ops applies to nb201 only") }
     _ = try RuntimeWorkload.options(s)

@@ -103,11 +103,39 @@ final class ProfileEngineTests: XCTestCase {
     XCTAssertTrue(noisy.wall.isEmpty)
     noisy.wall = (0..<10).map { 1 + Double($0) * 0.0001 }
     noisy.cpu = noisy.wall
-    noisy.otherSeconds = 0.9
+    noisy.otherSeconds = 1.2
     noisy.wallSeconds = 1
     XCTAssertEqual(noisy.evaluate(p), .done)
     XCTAssertEqual(noisy.attempts.count, 2)
     XCTAssertTrue(noisy.attempts[1].noisy, "busy other processes make an attempt noisy")
+    XCTAssertEqual(noisy.attempts[1].reasons, ["load"])
+
+    // Load alone is flagged but not re-measured.
+    let loaded = ArchState(spec: try ArchSpec.nb201(index: 3), position: 0)
+    loaded.wall = [1, 1, 1, 1, 1]
+    loaded.cpu = loaded.wall
+    loaded.otherSeconds = 2
+    loaded.wallSeconds = 1
+    XCTAssertEqual(loaded.evaluate(p), .done)
+    XCTAssertEqual(loaded.attempts.count, 1)
+
+    // Preempted runs (wall well above thread CPU time) are set aside.
+    let pre = ArchState(spec: try ArchSpec.nb201(index: 4), position: 0)
+    pre.cpu = [1, 1, 1, 1, 1, 1, 1]
+    pre.wall = [1.001, 3, 1.001, 1.002, 4, 1.001, 1.001]
+    XCTAssertEqual(pre.evaluate(p, filterPreempted: true), .done)
+    XCTAssertEqual(pre.attempts[0].preempted, 2)
+    XCTAssertEqual(pre.attempts[0].samples.count, 5)
+    XCTAssertFalse(pre.attempts[0].noisy)
+    let most = ArchState(spec: try ArchSpec.nb201(index: 5), position: 0)
+    most.cpu = Array(repeating: 1, count: 10)
+    most.wall = [1, 2, 2, 2, 2, 2, 2, 1, 1, 1]
+    var noRe = p
+    noRe.remeasureLimit = 0
+    XCTAssertEqual(most.evaluate(noRe, filterPreempted: true), .done)
+    XCTAssertTrue(most.attempts[0].reasons.contains("preempted"), "\(most.attempts[0].reasons)")
+    XCTAssertTrue(ArchState.preempted(wall: 1.1, cpu: 1.0, p))
+    XCTAssertFalse(ArchState.preempted(wall: 1.01, cpu: 1.0, p))
 
     var cpuMetric = p
     cpuMetric.metric = .cpu

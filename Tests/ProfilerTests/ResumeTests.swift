@@ -23,6 +23,7 @@ final class ResumeTests: XCTestCase {
     s.measurement.minSamples = 3
     s.measurement.samplesPerRound = 3
     s.measurement.maxSecondsPerArch = 0.01
+    s.measurement.window = 2
     return s
   }
 

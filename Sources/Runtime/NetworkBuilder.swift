@@ -93,6 +93,14 @@ final class NetworkBuilder {
 
   // MARK: seeded parameters
 
+  /// Seeds the parameter stream for one layer from (options.seed, layer name), so a layer's weights do not
+  /// depend on which other layers were planned (pruned and full networks share weights layer by layer).
+  private func seedLayer(_ name: String) {
+    var h: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a
+    for byte in name.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+    rng = SplitMix64(seed: options.seed ^ h)
+  }
+
   /// `count` uniform values in [-bound, bound).
   private func uniform(_ count: Int, bound: Float) -> UnsafeMutablePointer<Float> {
     let p = arena.floats(count)
@@ -148,6 +156,7 @@ final class NetworkBuilder {
     if let r = residual, r.c != cout || r.h != oh || r.w != ow {
       throw RuntimeError("\(name): residual \(r.c)×\(r.h)×\(r.w) does not match output \(cout)×\(oh)×\(ow)")
     }
+    seedLayer(name)
     let cinPerGroup = x.c / groups
     let wcount = cout * cinPerGroup * k * k
     let fanIn = Float(cinPerGroup * k * k)
@@ -285,6 +294,7 @@ final class NetworkBuilder {
 
   /// Standalone inference BN (seeded parameters; never folded, e.g. NB201 lastact) then act.
   func batchNorm(_ x: TensorRef, act: Activation, name: String) throws -> TensorRef {
+    seedLayer(name)
     let nb = batchNorm(x.c)
     return try batchNormOp(x, scale: nb.scale, shift: nb.shift, act: act, name: name)
   }
@@ -366,6 +376,7 @@ final class NetworkBuilder {
   func linear(_ x: TensorRef, outFeatures: Int, bias hasBias: Bool, act: Activation = .none, asConv: Bool = false,
               name: String) throws -> TensorRef {
     guard x.h == 1, x.w == 1 else { throw RuntimeError("\(name): linear input must be c×1×1, got \(x.c)×\(x.h)×\(x.w)") }
+    seedLayer(name)
     let inf = x.c
     let weight = uniform(outFeatures * inf, bound: (6 / Float(inf)).squareRoot())
     let bias: UnsafeMutablePointer<Float>? = hasBias ? uniform(outFeatures, bound: 0.1) : nil
@@ -413,6 +424,7 @@ final class NetworkBuilder {
 
   /// Squeeze-excite in place on x: mean → 1×1 conv (bias) → ReLU → 1×1 conv (bias) → h_sigmoid → x · s.
   func squeezeExcite(_ x: TensorRef, mid: Int, name: String) -> TensorRef {
+    seedLayer(name)
     let c = x.c
     let w1 = uniform(mid * c, bound: (6 / Float(c)).squareRoot()), b1 = uniform(mid, bound: 0.1)
     let w2 = uniform(c * mid, bound: (6 / Float(mid)).squareRoot()), b2 = uniform(c, bound: 0.1)

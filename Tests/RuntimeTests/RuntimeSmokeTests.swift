@@ -1,5 +1,0 @@
-import XCTest
-
-final class RuntimeSmokeTests: XCTestCase {
-  func testPackageBuilds() { XCTAssertTrue(true) }
-}

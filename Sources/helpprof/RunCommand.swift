@@ -182,13 +182,18 @@ struct RunCommand: ParsableCommand {
           + "layers \(r.layer_count)")
     if let rows = r.layers, let shares = r.op_shares {
       print("\nper layer (median ms):")
-      for row in rows { print(String(format: "  %-36@ %-12@ %8.4f", row.name as NSString, row.kind as NSString, row.median_ms)) }
+      for row in rows { print("  " + pad(row.name, 36) + " " + pad(row.kind, 12) + String(format: " %8.4f", row.median_ms)) }
       print("\nper op kind:")
       for s in shares {
-        print(String(format: "  %-12@ %3d layers %8.3f ms %5.1f%%", s.kind as NSString, s.layers, s.ms, 100 * s.share))
+        print("  " + pad(s.kind, 12) + String(format: " %3d layers %8.3f ms %5.1f%%", s.layers, s.ms, 100 * s.share))
       }
     }
   }
+}
+
+/// `text` left-aligned in `width` columns.
+func pad(_ text: String, _ width: Int) -> String {
+  text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
 }
 
 /// One per-layer timing row.

@@ -38,7 +38,7 @@ public struct MeasurementProtocol: Codable, Sendable, Equatable {
   /// Stop when IQR/median ≤ this (0.02 = 2 %).
   public var targetRelativeIQR: Double = 0.02
   /// Cap on the timed runs' total wall time per arch and attempt.
-  public var maxSecondsPerArch: Double = 1.0
+  public var maxSecondsPerArch: Double = 0.5
   /// Archs held (built) at once and interleaved.
   public var window: Int = 8
   /// Other processes' CPU use (in CPUs) that makes a measurement noisy.

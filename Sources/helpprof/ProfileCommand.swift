@@ -56,7 +56,7 @@ struct ProfileCommand: ParsableCommand {
   var metric: String = "wall"
   @Option(help: "Pin the measuring thread: auto, none or a CPU number.") var pin: String = "auto"
   @Option(help: "Stop an arch when IQR/median is at most this.") var targetIqr: Double = 0.02
-  @Option(help: "Cap on timed seconds per arch and attempt.") var maxSeconds: Double = 1.0
+  @Option(help: "Cap on timed seconds per arch and attempt.") var maxSeconds: Double = 0.5
   @Option(help: "Minimum timed runs per arch.") var minSamples: Int = 10
   @Option(help: "Maximum timed runs per arch and attempt.") var maxSamples: Int = 100
   @Option(help: "Archs interleaved at once (networks alive at once).") var window: Int = 8

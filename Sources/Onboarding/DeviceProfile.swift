@@ -218,8 +218,13 @@ public struct EmbedSettings: Codable, Sendable, Equatable {
   public var protocolSummary: String
   /// Identity of the meta-predictor whose reference list was measured.
   public var metaPredictorID: String
+  /// Protocol caps given on the command line (nil = profiler defaults); adapt measures its shots the same way.
+  public var maxSecondsPerArch: Double?
+  public var maxSamples: Int?
   public init(kernels: String, threads: Int, batch: Int = 1, dataset: String?, protocolSummary: String,
-              metaPredictorID: String) {
+              metaPredictorID: String, maxSecondsPerArch: Double? = nil, maxSamples: Int? = nil) {
+    self.maxSecondsPerArch = maxSecondsPerArch
+    self.maxSamples = maxSamples
     self.kernels = kernels
     self.threads = threads
     self.batch = batch

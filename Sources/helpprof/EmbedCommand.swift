@@ -93,7 +93,8 @@ struct EmbedCommand: ParsableCommand {
       settings: EmbedSettings(kernels: kernels, threads: threads, batch: 1,
                               dataset: space == .nb201 ? settings.dataset : nil,
                               protocolSummary: Embedder.protocolSummary(settings),
-                              metaPredictorID: try MetaPredictorCatalog.id(space: space)),
+                              metaPredictorID: try MetaPredictorCatalog.id(space: space),
+                              maxSecondsPerArch: maxSecondsPerArch, maxSamples: samples),
       references: refs, helpprofVersion: HelpProf.version)
     var session = try EmbedSession(path: outPath, fresh: fresh, restart: self.fresh)
     let total = refs.count

@@ -62,7 +62,7 @@ final class PredictorMetadataTests: XCTestCase {
     expect(resealed { $0["model"] = "[1]" }, "expected a JSON object")
     expect(resealed { $0["host"] = nil }, "'host' is missing")
     expect(resealed { $0["device_embedding"] = "[0.5]" }, "expected one each")
-    expect(resealed { $0["device_embedding"] = "[0, 2, 1]" }, "outside [0, 1]")
+    expect(resealed { $0["device_embedding"] = "[0, null, 1]" }, "device_embedding")
     expect(resealed { $0["reference_latency_ms"] = "[1, -2, 3]" }, "positive number")
     expect(resealed { $0["provenance"] = "{}" }, "provenance")
   }

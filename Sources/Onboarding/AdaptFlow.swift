@@ -1,0 +1,243 @@
+import Foundation
+import Predictor
+import SearchSpace
+import TensorFile
+
+/// One measured architecture used for adaptation or validation.
+public struct ArchMeasurement: Codable, Sendable, Equatable {
+  /// NB201 index, OFA pool number (or nil).
+  public var index: Int?
+  /// NB201 arch string or OFA config text.
+  public var arch: String
+  public var latencyMs: Double
+  public var macs: Int
+  public init(index: Int?, arch: String, latencyMs: Double, macs: Int) {
+    self.index = index
+    self.arch = arch
+    self.latencyMs = latencyMs
+    self.macs = macs
+  }
+}
+
+/// An architecture of the candidate pool: index, text, MACs.
+public struct PoolArch: Sendable, Equatable {
+  public var index: Int
+  public var arch: String
+  public var macs: Int
+  public init(index: Int, arch: String, macs: Int) {
+    self.index = index
+    self.arch = arch
+    self.macs = macs
+  }
+}
+
+/// The adapt flow: candidate pool, shot choice, adaptation with the meta-predictor, the portable predictor
+/// file, and loading it back with full verification. Measuring is passed in (`Measure`), so the flow is
+/// testable without timing anything.
+public enum AdaptFlow {
+  /// Measures architectures (index, text) and returns median latencies in ms, in order.
+  public typealias Measure = (_ archs: [PoolArch]) throws -> [Double]
+
+  /// Shot strategy names stored in provenance.
+  public static let stratifiedStrategy = "stratified-by-macs"
+  public static let fileStrategy = "measurements-file"
+
+  /// The candidate pool: NB201 — all 15,625 cells (MACs on `dataset`); OFA — `ofaPoolSize` subnets sampled
+  /// with `OFAConfig.sample(count:seed:width: .w12)` (seed fixed at 0 so the pool is the same for every seed;
+  /// the shot seed only chooses within it), numbered 0..<ofaPoolSize.
+  public static func pool(space: SpaceKind, dataset: NB201Dataset = .cifar10, ofaPoolSize: Int = 5000) throws -> [PoolArch] {
+    switch space {
+    case .nb201:
+      return try (0..<NB201Index.count).map { i in
+        let cell = try NB201Index.cell(at: i)
+        return PoolArch(index: i, arch: cell.archString, macs: NB201Cost(cell: cell, dataset: dataset).macs)
+      }
+    case .ofa:
+      return try OFAConfig.sample(count: ofaPoolSize, seed: 0, width: .w12).enumerated().map { n, c in
+        PoolArch(index: n, arch: c.text, macs: try OFACost(config: c).macs)
+      }
+    }
+  }
+
+  /// `count` shots from `pool`, stratified by MACs (`ShotSelection.stratifiedByMACs`), excluding the
+  /// references (matched by text).
+  public static func chooseShots(pool: [PoolArch], count: Int, seed: UInt64, references: [ReferenceArch]) throws -> [PoolArch] {
+    let refTexts = Set(references.map(\.arch))
+    let excluded = Set(pool.indices.filter { refTexts.contains(pool[$0].arch) })
+    let picks = try ShotSelection.stratifiedByMACs(
+      pool.indices.map { ShotSelection.Candidate(key: $0, macs: pool[$0].macs) }, count: count, seed: seed, exclude: excluded)
+    return picks.map { pool[$0] }
+  }
+
+  /// `count` validation architectures drawn uniformly (seed `seed`), excluding shots and references.
+  public static func chooseValidation(pool: [PoolArch], count: Int, seed: UInt64, exclude: Set<String>) throws -> [PoolArch] {
+    let excluded = Set(pool.indices.filter { exclude.contains(pool[$0].arch) })
+    return try ShotSelection.uniform(Array(pool.indices), count: count, seed: seed, exclude: excluded).map { pool[$0] }
+  }
+
+  /// Resolves CSV rows to architectures of `space` (NB201: index and/or arch string, checked against each
+  /// other; OFA: config text), drops references, and keeps `count` of them (all when `count` is nil; a
+  /// MACs-stratified seeded choice when there are more).
+  public static func shotsFromCSV(_ rows: [MeasuredArch], space: SpaceKind, count: Int?, seed: UInt64,
+                                  references: [ReferenceArch], dataset: NB201Dataset = .cifar10,
+                                  source: String) throws -> [ArchMeasurement] {
+    let refTexts = Set(references.map(\.arch))
+    var out: [ArchMeasurement] = []
+    var seen = Set<String>()
+    for (n, r) in rows.enumerated() {
+      let line = n + 2
+      func bad(_ reason: String) -> OnboardingError { .badMeasurementsCSV(path: source, line: line, reason: reason) }
+      let text: String
+      let index: Int?
+      let macs: Int
+      switch space {
+      case .nb201:
+        var cell: NB201Cell?
+        if let i = r.index {
+          guard NB201Index.range.contains(i) else { throw bad("arch_index \(i): expected 0...15624 for nb201") }
+          cell = try NB201Index.cell(at: i)
+        }
+        if let a = r.arch {
+          let parsed: NB201Cell
+          do { parsed = try NB201Cell(archString: a) } catch { throw bad("arch_str '\(a.prefix(80))' is not an NB201 arch string: \(error)") }
+          if let c = cell, c != parsed {
+            throw bad("arch_index \(r.index ?? -1) is \(c.archString), not \(a)")
+          }
+          cell = parsed
+        }
+        guard let c = cell else { throw bad("row has no architecture") }
+        text = c.archString
+        index = NB201Index.index(of: c)
+        macs = NB201Cost(cell: c, dataset: dataset).macs
+      case .ofa:
+        guard let a = r.arch else { throw bad("OFA rows need arch_str (the config text)") }
+        let config: OFAConfig
+        do { config = try OFAConfig(text: a) } catch { throw bad("arch_str '\(a.prefix(80))' is not an OFA config: \(error)") }
+        text = config.text
+        index = r.index
+        macs = try OFACost(config: config).macs
+      }
+      if refTexts.contains(text) || !seen.insert(text).inserted { continue }
+      out.append(ArchMeasurement(index: index, arch: text, latencyMs: r.latencyMs, macs: macs))
+    }
+    guard let count else { return out }
+    guard out.count >= count else {
+      throw OnboardingError.invalidArgument(
+        "\(source) has \(out.count) usable rows (references and duplicates excluded) but --shots is \(count)")
+    }
+    if out.count == count { return out }
+    let picks = try ShotSelection.stratifiedByMACs(
+      out.indices.map { ShotSelection.Candidate(key: $0, macs: out[$0].macs) }, count: count, seed: seed)
+    return picks.map { out[$0] }
+  }
+
+  /// The architecture key the predictor takes.
+  public static func archKey(_ text: String, space: SpaceKind) throws -> ArchKey {
+    switch space {
+    case .nb201: return .nb201(try NB201Cell(archString: text))
+    case .ofa: return .ofa(try OFAConfig(text: text))
+    }
+  }
+
+  /// Checks the profile measured exactly the meta-predictor's references (same order and text).
+  public static func checkReferences(profile: DeviceProfile, meta: MetaPredictor, profilePath: String) throws {
+    let want = meta.referenceArchs.map(MetaPredictor.text)
+    let have = profile.references.map(\.arch.arch)
+    guard want == have else {
+      throw OnboardingError.badProfile(path: profilePath, reason:
+        "it measured \(have.count) reference architectures that differ from the meta-predictor's \(want.count); "
+        + "rerun `helpprof embed --fresh`")
+    }
+  }
+
+  /// Adapts `meta` with the profile's reference medians plus `shots`.
+  public static func adapt(profile: DeviceProfile, profilePath: String, meta: MetaPredictor, shots: [ArchMeasurement],
+                           seed: UInt64) throws -> AdaptedPredictor {
+    guard profile.space == meta.config.space else {
+      throw OnboardingError.wrongSpace(path: profilePath, found: profile.space.rawValue, expected: meta.config.space.rawValue)
+    }
+    guard let medians = profile.referenceMedians, profile.isComplete else {
+      throw OnboardingError.incompleteProfile(path: profilePath, missing: profile.references.filter { $0.measurement == nil }.count)
+    }
+    try checkReferences(profile: profile, meta: meta, profilePath: profilePath)
+    var measurements: [(arch: ArchKey, latencyMs: Double)] = []
+    for (r, ms) in zip(meta.referenceArchs, medians) { measurements.append((r, ms)) }
+    for s in shots { measurements.append((try archKey(s.arch, space: profile.space), s.latencyMs)) }
+    return try meta.adapt(measurements: measurements, seed: seed)
+  }
+
+  /// The portable predictor file: the adapted tensors (F32) and the metadata (`PredictorMetadata` keys plus the
+  /// predictor's own keys), sealed with the checksum.
+  public static func predictorFile(_ adapted: AdaptedPredictor, metadata: PredictorMetadata) throws -> TensorFile {
+    let stored = adapted.stored
+    var file = TensorFile()
+    for (name, t) in stored.tensors { file.tensors[name] = try Tensor(floats: t.data, shape: t.shape) }
+    var md = stored.metadata
+    for (k, v) in try metadata.encoded() { md[k] = v }
+    file.metadata = md
+    file.sealChecksum()
+    return file
+  }
+
+  /// Model hyperparameters as JSON (stored as metadata `model`).
+  public static func modelJSON(_ adapted: AdaptedPredictor, metaPredictorID: String) -> String {
+    let c = adapted.config
+    let encoder = c.space == .nb201 ? "gcn" : "mlp"
+    return "{\"encoder\":\"\(encoder)\",\"hidden\":\(c.hidden),\"hw_dim\":\(c.hwDim),\"input_features\":\(c.inputFeatures),"
+      + "\"live_feature\":\(c.liveFeature),\"meta_predictor\":\(HeaderJSON.quote(metaPredictorID)),"
+      + "\"name\":\"help\",\"spec\":\"Sources/Predictor/MODEL.md\"}"
+  }
+
+  /// Target normalisation as JSON (stored as metadata `target_normalisation`).
+  public static func normalisationJSON(_ adapted: AdaptedPredictor) -> String {
+    let n = adapted.normaliser
+    return "{\"a\":\(n.a),\"b\":\(n.b),\"recipe\":\(HeaderJSON.quote(n.recipe.rawValue))}"
+  }
+
+  /// A loaded, verified predictor file.
+  public struct LoadedPredictor {
+    public var predictor: AdaptedPredictor
+    public var metadata: PredictorMetadata
+    public var file: TensorFile
+    /// Predicted ms for architectures given as text.
+    public func predictMs(_ archs: [String]) throws -> [Double] {
+      try predictor.predictMs(try archs.map { try AdaptFlow.archKey($0, space: metadata.space) })
+    }
+  }
+
+  /// Loads and verifies a predictor file: safetensors structure and finite values, format name and version
+  /// (newer → error), checksum, metadata, space (`expectedSpace` when given), exactly the expected tensors
+  /// with the expected shapes.
+  public static func loadPredictor(path: String, expectedSpace: SpaceKind? = nil) throws -> LoadedPredictor {
+    let file: TensorFile
+    do {
+      file = try TensorFile.read(path: path)
+    } catch let e as TensorFileError {
+      if case .io(let p, let reason) = e { throw OnboardingError.io(path: p, reason: reason) }
+      throw OnboardingError.badPredictor(path: path, reason: e.description)
+    }
+    let meta = try PredictorMetadata(file: file, source: path, expectedSpace: expectedSpace)
+    let predictor: AdaptedPredictor
+    do {
+      var shapes: [String: [Int]?] = [:]
+      var stored: [String: (shape: [Int], data: [Float])] = [:]
+      for (name, t) in file.tensors { stored[name] = (t.shape, t.floatValues()) }
+      predictor = try AdaptedPredictor(tensors: stored, metadata: file.metadata)
+      for s in predictor.config.predictorShapes { shapes[s.0] = [s.1, s.2] }
+      shapes["hw_embedding"] = [1, predictor.config.hwDim]
+      try file.verifyLayout(shapes, dtype: .f32)
+    } catch let e as TensorFileError {
+      throw OnboardingError.badPredictor(path: path, reason: e.description)
+    } catch let e as PredictorError {
+      throw OnboardingError.badPredictor(path: path, reason: e.description)
+    }
+    guard predictor.config.space == meta.space else {
+      throw OnboardingError.badPredictor(path: path, reason: "model space \(predictor.config.space.rawValue) differs from metadata space \(meta.space.rawValue)")
+    }
+    guard predictor.config.hwDim == meta.referenceArchs.count else {
+      throw OnboardingError.badPredictor(path: path, reason:
+        "hardware embedding has \(predictor.config.hwDim) values but \(meta.referenceArchs.count) reference archs are listed")
+    }
+    return LoadedPredictor(predictor: predictor, metadata: meta, file: file)
+  }
+}

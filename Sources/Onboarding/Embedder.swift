@@ -50,3 +50,37 @@ public enum Embedder {
     }
   }
 }
+
+extension Embedder {
+  /// The profiler settings a profile was measured with (adapt measures shots and validation archs the same way).
+  public static func profileSettings(for profile: DeviceProfile) -> ProfileSettings {
+    profileSettings(space: profile.space, dataset: profile.settings.dataset, kernels: profile.settings.kernels,
+                    threads: profile.settings.threads, maxSecondsPerArch: profile.settings.maxSecondsPerArch,
+                    maxSamples: profile.settings.maxSamples)
+  }
+
+  /// A `AdaptFlow.Measure` timing pool architectures with the profiler; medians in input order. Throws when
+  /// stopped before every architecture finished.
+  public static func archMeasurer(settings: ProfileSettings, factory: WorkloadFactory? = nil,
+                                  shouldStop: @escaping () -> Bool = { false },
+                                  progress: ((ProfileProgress) -> Void)? = nil) -> AdaptFlow.Measure {
+    return { archs in
+      let specs: [ArchSpec] = try archs.map { a in
+        switch settings.space {
+        case .nb201: return .nb201(index: a.index, cell: try NB201Cell(archString: a.arch))
+        case .ofa: return .ofa(number: a.index, config: try OFAConfig(text: a.arch))
+        }
+      }
+      let outcome = try Profiler.measure(specs, settings: settings, factory: factory, progress: progress,
+                                         shouldStop: shouldStop)
+      var byKey: [String: Double] = [:]
+      for row in outcome.rows { byKey[row.key] = row.latencyMs }
+      return try specs.map { s in
+        guard let v = byKey[s.key] else {
+          throw OnboardingError.badMeasurement("measuring stopped before \(s.archString) finished")
+        }
+        return v
+      }
+    }
+  }
+}

@@ -1,0 +1,192 @@
+import AutoDiff
+import Foundation
+import SearchSpace
+
+/// Which target-device information the protocol may use (see `NormalisationRecipe`).
+public enum EvaluationProtocol: String, Sendable, CaseIterable {
+  /// Only the reference latencies (embedding) + the shots from the target device; log-latency targets.
+  case honest
+  /// HELP's published protocol: min–max constants from 720 target measurements, shots from the trimmed pool.
+  case help
+
+  /// The normalisation this protocol trains and adapts with.
+  public var recipe: NormalisationRecipe { self == .honest ? .logRef : .helpMinMax }
+}
+
+/// Hyperparameters of meta-training (defaults = HELP's, except where the honest recipe says otherwise).
+public struct MetaTrainingOptions: Sendable {
+  public var protocolKind: EvaluationProtocol = .honest
+  public var episodes = 2000
+  public var metaBatch = 8
+  /// Random shots per task besides the references (honest: support = references + shots).
+  public var shots = 10
+  public var queryCount = 200
+  public var innerSteps = 2
+  public var outerLearningRate: Float = 1e-4
+  public var initialInnerLearningRate: Float = 1e-3
+  public var firstOrder = false
+  public var klWeight: Float = 0.1
+  public var seed: UInt64 = 1
+  /// Source devices (meta-train tasks).
+  public var sources: [String] = []
+  /// Reference architectures (dataset indices); their latencies form the hardware embedding.
+  public var references: [Int] = []
+  public init() {}
+}
+
+/// The learnable state: predictor parameters, Meta-SGD per-parameter inner learning rates, z-modulator.
+public struct MetaState {
+  public var predictor: [Tensor]
+  public var lrs: [Tensor]
+  public var z: [Tensor]
+  /// Everything the outer optimiser updates.
+  public var all: [Tensor] { predictor + lrs + z }
+}
+
+/// One regression task: a device with its support and query sets (already normalised).
+struct MetaTask {
+  let hw: Tensor
+  let support: EncodedArchs
+  let supportY: Tensor
+  let query: EncodedArchs
+  let queryY: Tensor
+}
+
+/// Meta-SGD inner loop shared by training, evaluation and `MetaPredictor.adapt`.
+struct InnerLoop {
+  let net: PredictorNetwork
+
+  /// Modulates (if configured) and takes `steps` Meta-SGD steps on the support.
+  func adapt(_ s: MetaState, support: EncodedArchs, y: Tensor, hw: Tensor, noise: [Float]?, steps: Int,
+             createGraph: Bool) -> (params: [Tensor], kl: Tensor?) {
+    var p = s.predictor
+    var kl: Tensor?
+    if net.config.zModulator { (p, kl) = net.modulate(p, z: s.z, hw: hw, noise: noise) }
+    for _ in 0..<steps {
+      let loss = mse(net.forward(p, support, hw: hw), y)
+      let g = gradients(of: loss, wrt: p, createGraph: createGraph)
+      p = p.indices.map { p[$0] - s.lrs[$0] * g[$0] }
+    }
+    return (p, kl)
+  }
+}
+
+/// Meta-trains a predictor over source devices of a `LatencyDataset`.
+public final class MetaTrainer {
+  public let data: LatencyDataset
+  public let options: MetaTrainingOptions
+  public let net: PredictorNetwork
+  public private(set) var state: MetaState
+  private var rng: SplitMix64
+  private let encoder: ArchEncoder
+  private var sourceLatency: [[Double]] = []
+  private var pools: [[Int]] = []
+
+  public init(data: LatencyDataset, config: NetworkConfig, options: MetaTrainingOptions) throws {
+    guard !options.sources.isEmpty else { throw PredictorError("meta-training needs at least one source device") }
+    guard options.references.count == config.hwDim else {
+      throw PredictorError("\(options.references.count) reference archs for an embedding of \(config.hwDim)")
+    }
+    self.data = data
+    self.options = options
+    net = PredictorNetwork(config: config)
+    encoder = ArchEncoder(space: config.space, liveFeature: config.liveFeature)
+    let (p, z) = net.initialParameters(seed: options.seed)
+    let lrs = p.map { Tensor.filled(options.initialInnerLearningRate, rows: $0.rows, cols: $0.cols).asParameter() }
+    state = MetaState(predictor: p, lrs: lrs, z: z)
+    rng = SplitMix64(seed: options.seed &* 0x9E37_79B9 &+ 17)
+    let refSet = Set(options.references)
+    for d in options.sources {
+      let lat = try data.latencies(device: d)
+      sourceLatency.append(lat)
+      switch options.protocolKind {
+      case .honest: pools.append((0..<data.archCount).filter { !refSet.contains($0) })
+      case .help: pools.append(LatencyDataset.trimmed(data.trainPool, latencies: lat))
+      }
+    }
+  }
+
+  /// Draws `k` distinct elements of `pool`.
+  private func draw(_ pool: [Int], _ k: Int) -> [Int] {
+    var chosen = Set<Int>()
+    var out: [Int] = []
+    while out.count < min(k, pool.count) {
+      let v = pool[Int(rng.next() % UInt64(pool.count))]
+      if chosen.insert(v).inserted { out.append(v) }
+    }
+    return out
+  }
+
+  func makeTask(source k: Int) throws -> MetaTask {
+    let lat = sourceLatency[k]
+    let refsMs = options.references.map { lat[$0] }
+    let norm: DeviceNormaliser
+    var support: [Int]
+    switch options.protocolKind {
+    case .honest:
+      norm = try DeviceNormaliser(recipe: .logRef, referenceMs: refsMs)
+      support = options.references + draw(pools[k], options.shots)
+    case .help:
+      norm = try DeviceNormaliser(recipe: .helpMinMax, referenceMs: refsMs, pool: pools[k].map { lat[$0] })
+      support = draw(pools[k], options.shots)
+    }
+    let sset = Set(support)
+    var query: [Int] = []
+    while query.count < options.queryCount {
+      let q = draw(pools[k], options.queryCount - query.count).filter { !sset.contains($0) && !query.contains($0) }
+      query += q
+    }
+    func targets(_ idx: [Int]) -> Tensor {
+      Tensor(rows: idx.count, cols: 1, data: idx.map { norm.normalise(lat[$0]) })
+    }
+    return MetaTask(hw: Tensor(rows: 1, cols: norm.embedding.count, data: norm.embedding),
+                    support: try encoder.encode(support.map { data.archs[$0] }), supportY: targets(support),
+                    query: try encoder.encode(query.map { data.archs[$0] }), queryY: targets(query))
+  }
+
+  private func gaussian(_ n: Int) -> [Float] {
+    (0..<n).map { _ in
+      let u1 = max(Double(rng.next() >> 11) / Double(1 << 53), 1e-12), u2 = Double(rng.next() >> 11) / Double(1 << 53)
+      return Float((-2 * Foundation.log(u1)).squareRoot() * cos(2 * Double.pi * u2))
+    }
+  }
+
+  /// Runs all episodes; `progress(episode, meanQueryLoss)` is called after each.
+  public func train(progress: (Int, Float) -> Void) throws {
+    let adam = Adam(parameters: state.all, learningRate: options.outerLearningRate)
+    let inner = InnerLoop(net: net)
+    let zd = 3 * 2 * net.config.hidden + 3
+    for episode in 0..<options.episodes {
+      var order = Array(options.sources.indices)
+      for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+      let batch = Array(order.prefix(options.metaBatch))
+      var acc: [Tensor]? = nil
+      var lossSum: Float = 0
+      for k in batch {
+        let task = try makeTask(source: k)
+        let noise = net.config.zModulator ? gaussian(zd) : nil
+        let (p, kl) = inner.adapt(state, support: task.support, y: task.supportY, hw: task.hw, noise: noise,
+                                  steps: options.innerSteps, createGraph: !options.firstOrder)
+        let qloss = mse(net.forward(p, task.query, hw: task.hw), task.queryY)
+        lossSum += qloss.scalar
+        var total = qloss * (1 / Float(batch.count))
+        if let kl { total = total + kl * (options.klWeight / Float(batch.count)) }
+        let g = gradients(of: total, wrt: state.all, createGraph: false)
+        acc = acc.map { a in zip(a, g).map { $0 + $1 } } ?? g
+      }
+      if let acc { adam.update(gradients: acc) }
+      progress(episode + 1, lossSum / Float(max(batch.count, 1)))
+    }
+  }
+}
+
+extension MetaTrainer {
+  /// The trained meta-predictor with the given metadata (must name the references and normalisation).
+  public func exportModel(metadata: [String: String]) throws -> MetaPredictor {
+    let stored = MetaPredictor(config: net.config, recipe: options.protocolKind.recipe,
+                               referenceArchs: options.references.map { data.archs[$0] },
+                               referenceIndices: options.references, innerSteps: options.innerSteps,
+                               metadata: metadata, state: state).stored
+    return try MetaPredictor(stored: stored, origin: "trained model")
+  }
+}

@@ -1,1 +1,0 @@
-// Predictor: the HELP meta-predictor.

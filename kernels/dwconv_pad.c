@@ -24,23 +24,13 @@ void ck_dw_fill(const ck_conv *c, const float *plane, float *buf) {
       continue;
     }
     if (s == 2) {
-      float *even = buf + (size_t)r * 2 * pitch, *odd = even + pitch;
-      int ix = 0;
-      if (p & 1) { /* col = ix + p: odd p puts even ix in the odd phase */
-        for (; ix + 1 < w; ix += 2) {
-          odd[(ix + p) >> 1] = src[ix];
-          even[(ix + 1 + p) >> 1] = src[ix + 1];
-        }
-      } else {
-        for (; ix + 1 < w; ix += 2) {
-          even[(ix + p) >> 1] = src[ix];
-          odd[(ix + 1 + p) >> 1] = src[ix + 1];
-        }
-      }
-      for (; ix < w; ix++) {
-        const int col = ix + p;
-        buf[((size_t)r * 2 + (col & 1)) * pitch + (col >> 1)] = src[ix];
-      }
+      /* padded col = ix + p; even ix go to phase p & 1 at index (ix + p) >> 1, odd ix to the other phase. */
+      float *row = buf + (size_t)r * 2 * pitch;
+      float *de = row + (size_t)(p & 1) * pitch + (p >> 1);        /* destination of src[0], src[2], ... */
+      float *dodd = row + (size_t)((p + 1) & 1) * pitch + ((p + 1) >> 1); /* of src[1], src[3], ... */
+      const int ne = (w + 1) / 2, no = w / 2;
+      for (int i = 0; i < ne; i++) de[i] = src[2 * i];
+      for (int i = 0; i < no; i++) dodd[i] = src[2 * i + 1];
       continue;
     }
     for (int ix = 0; ix < w; ix++) {

@@ -18,9 +18,9 @@ __attribute__((target("avx2,fma"))) static inline __m256 act256(int act, __m256 
 static const int32_t tail_mask[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
 
 __attribute__((target("avx2,fma"), always_inline)) static inline void
-dw_block(const int NV, const ck_conv *c, const float *buf, int pitch, int oy, int ox, const float *wp, float b,
+dw_block(const int NV, const int S, const int K, const ck_conv *c, const float *buf, int pitch, int oy, int ox, const float *wp, float b,
          const float *r, float *yr) {
-  const int s = c->stride, kh = c->kh, kw = c->kw;
+  const int s = S, kh = K ? K : c->kh, kw = K ? K : c->kw;
   __m256 acc[4];
   for (int v = 0; v < NV; v++) acc[v] = _mm256_set1_ps(b);
   for (int ky = 0; ky < kh; ky++) {
@@ -45,11 +45,32 @@ dw_block(const int NV, const ck_conv *c, const float *buf, int pitch, int oy, in
   }
 }
 
+/* All output rows of one channel plane; S (stride) and K (kernel side, 0 = from c) are compile-time constants
+ * in the specialised calls so the tap loops unroll and kx % S, kx / S fold away. */
+__attribute__((target("avx2,fma"), always_inline)) static inline void
+dw_plane(const int S, const int K, const ck_conv *c, const float *buf, int pitch, const float *wp, float b,
+         const float *r, float *y) {
+  const int ow = c->ow;
+  for (int oy = 0; oy < c->oh; oy++) {
+    float *yr = y + (size_t)oy * ow;
+    const float *rr = r ? r + (size_t)oy * ow : 0;
+    int ox = 0;
+    for (; ox + 32 <= ow; ox += 32) dw_block(4, S, K, c, buf, pitch, oy, ox, wp, b, rr, yr);
+    switch ((ow - ox + 7) / 8) {
+    case 4: dw_block(4, S, K, c, buf, pitch, oy, ox, wp, b, rr, yr); break;
+    case 3: dw_block(3, S, K, c, buf, pitch, oy, ox, wp, b, rr, yr); break;
+    case 2: dw_block(2, S, K, c, buf, pitch, oy, ox, wp, b, rr, yr); break;
+    case 1: dw_block(1, S, K, c, buf, pitch, oy, ox, wp, b, rr, yr); break;
+    default: break;
+    }
+  }
+}
+
 __attribute__((target("avx2,fma")))
 void ck_dwconv_avx2(const ck_conv *c, const float *in, const float *weight, const float *bias,
-                    const float *residual, float *out, float *workspace) {
-  const int pitch = ck_dw_pitch(c), ow = c->ow;
-  const size_t in_plane = (size_t)c->h * c->w, out_plane = (size_t)c->oh * ow;
+                      const float *residual, float *out, float *workspace) {
+  const int pitch = ck_dw_pitch(c), s = c->stride, k = c->kh == c->kw ? c->kh : 0;
+  const size_t in_plane = (size_t)c->h * c->w, out_plane = (size_t)c->oh * c->ow;
   float *buf = workspace;
   ck_dw_clear(c, buf);
   for (int n = 0; n < c->n; n++) {
@@ -60,20 +81,15 @@ void ck_dwconv_avx2(const ck_conv *c, const float *in, const float *weight, cons
       const float b = bias ? bias[ch] : 0.0f;
       float *y = out + pi * out_plane;
       const float *r = residual ? residual + pi * out_plane : 0;
-      for (int oy = 0; oy < c->oh; oy++) {
-        float *yr = y + (size_t)oy * ow;
-        const float *rr = r ? r + (size_t)oy * ow : 0;
-        int ox = 0;
-        for (; ox + 32 <= ow; ox += 32) dw_block(4, c, buf, pitch, oy, ox, wp, b, rr, yr);
-        const int vecs = (ow - ox + 7) / 8;
-        switch (vecs) {
-        case 4: dw_block(4, c, buf, pitch, oy, ox, wp, b, rr, yr); break;
-        case 3: dw_block(3, c, buf, pitch, oy, ox, wp, b, rr, yr); break;
-        case 2: dw_block(2, c, buf, pitch, oy, ox, wp, b, rr, yr); break;
-        case 1: dw_block(1, c, buf, pitch, oy, ox, wp, b, rr, yr); break;
-        default: break;
-        }
-      }
+      if (s == 1 && k == 3) dw_plane(1, 3, c, buf, pitch, wp, b, r, y);
+      else if (s == 1 && k == 5) dw_plane(1, 5, c, buf, pitch, wp, b, r, y);
+      else if (s == 1 && k == 7) dw_plane(1, 7, c, buf, pitch, wp, b, r, y);
+      else if (s == 2 && k == 3) dw_plane(2, 3, c, buf, pitch, wp, b, r, y);
+      else if (s == 2 && k == 5) dw_plane(2, 5, c, buf, pitch, wp, b, r, y);
+      else if (s == 2 && k == 7) dw_plane(2, 7, c, buf, pitch, wp, b, r, y);
+      else if (s == 1) dw_plane(1, 0, c, buf, pitch, wp, b, r, y);
+      else if (s == 2) dw_plane(2, 0, c, buf, pitch, wp, b, r, y);
+      else dw_plane(s, 0, c, buf, pitch, wp, b, r, y);
     }
   }
 }

@@ -36,8 +36,52 @@ void ck_bn_ref(int n, int channels, int hw, const float *scale, const float *shi
 
 int ck_pool_out(int side, int k, int s, int p) { return (side + 2 * p - k) / s + 1; }
 
+/* 3×3, stride 1, padding 1 (the NB201 cell pool): vertical 3-sums into a row buffer, then horizontal 3-sums
+ * times the reciprocal of the divisor (in-bounds count with exclude_pad, else 9). */
+static void avgpool3x3s1(int planes, int h, int w, int exclude_pad, const float *in, float *out) {
+  float vbuf[w + 2];
+  vbuf[0] = 0.0f;
+  vbuf[w + 1] = 0.0f;
+  for (int plane = 0; plane < planes; plane++) {
+    const float *x = in + (size_t)plane * h * w;
+    float *y = out + (size_t)plane * h * w;
+    for (int oy = 0; oy < h; oy++) {
+      const float *r1 = x + (size_t)oy * w;
+      float *v = vbuf + 1;
+      int rows = 1;
+      if (oy > 0 && oy + 1 < h) {
+        const float *r0 = r1 - w, *r2 = r1 + w;
+        for (int ox = 0; ox < w; ox++) v[ox] = r0[ox] + r1[ox] + r2[ox];
+        rows = 3;
+      } else if (oy > 0) {
+        const float *r0 = r1 - w;
+        for (int ox = 0; ox < w; ox++) v[ox] = r0[ox] + r1[ox];
+        rows = 2;
+      } else if (oy + 1 < h) {
+        const float *r2 = r1 + w;
+        for (int ox = 0; ox < w; ox++) v[ox] = r1[ox] + r2[ox];
+        rows = 2;
+      } else {
+        for (int ox = 0; ox < w; ox++) v[ox] = r1[ox];
+      }
+      float *yr = y + (size_t)oy * w;
+      const float inner = exclude_pad ? 1.0f / (float)(rows * 3) : 1.0f / 9.0f;
+      for (int ox = 0; ox < w; ox++) yr[ox] = (vbuf[ox] + vbuf[ox + 1] + vbuf[ox + 2]) * inner;
+      if (exclude_pad) {
+        const int edge_cols = w > 1 ? 2 : 1;
+        yr[0] = (vbuf[0] + vbuf[1] + vbuf[2]) / (float)(rows * edge_cols);
+        yr[w - 1] = (vbuf[w - 1] + vbuf[w] + vbuf[w + 1]) / (float)(rows * edge_cols);
+      }
+    }
+  }
+}
+
 void ck_avgpool_ref(int n, int channels, int h, int w, int k, int s, int p, int exclude_pad, const float *in,
                     float *out) {
+  if (k == 3 && s == 1 && p == 1 && in != out) {
+    avgpool3x3s1(n * channels, h, w, exclude_pad, in, out);
+    return;
+  }
   const int oh = ck_pool_out(h, k, s, p), ow = ck_pool_out(w, k, s, p);
   for (int plane = 0; plane < n * channels; plane++) {
     const float *x = in + (size_t)plane * h * w;
@@ -58,22 +102,39 @@ void ck_avgpool_ref(int n, int channels, int h, int w, int k, int s, int p, int 
   }
 }
 
+/* Sum of x[0..count) with 16 independent partial sums (vectorisable without reassociation flags). */
+static float sum16(const float *x, int count) {
+  float part[16] = {0};
+  int i = 0;
+  for (; i + 16 <= count; i += 16)
+    for (int l = 0; l < 16; l++) part[l] += x[i + l];
+  float acc = 0.0f;
+  for (; i < count; i++) acc += x[i];
+  for (int l = 0; l < 16; l++) acc += part[l];
+  return acc;
+}
+
+/* Dot product with 16 independent partial sums. */
+static float dot16(const float *a, const float *b, int count) {
+  float part[16] = {0};
+  int i = 0;
+  for (; i + 16 <= count; i += 16)
+    for (int l = 0; l < 16; l++) part[l] += a[i + l] * b[i + l];
+  float acc = 0.0f;
+  for (; i < count; i++) acc += a[i] * b[i];
+  for (int l = 0; l < 16; l++) acc += part[l];
+  return acc;
+}
+
 void ck_global_avgpool_ref(int n, int channels, int hw, const float *in, float *out) {
-  for (int plane = 0; plane < n * channels; plane++) {
-    const float *x = in + (size_t)plane * hw;
-    float acc = 0.0f;
-    for (int i = 0; i < hw; i++) acc += x[i];
-    out[plane] = acc / (float)hw;
-  }
+  for (int plane = 0; plane < n * channels; plane++) out[plane] = sum16(in + (size_t)plane * hw, hw) / (float)hw;
 }
 
 void ck_linear_ref(int n, int inf, int outf, const float *x, const float *weight, const float *bias, int act,
                    float *y) {
   for (int b = 0; b < n; b++) {
     for (int o = 0; o < outf; o++) {
-      const float *wr = weight + (size_t)o * inf, *xr = x + (size_t)b * inf;
-      float acc = 0.0f;
-      for (int i = 0; i < inf; i++) acc += wr[i] * xr[i];
+      const float acc = dot16(weight + (size_t)o * inf, x + (size_t)b * inf, inf);
       y[(size_t)b * outf + o] = ck_apply_act(act, acc + (bias ? bias[o] : 0.0f));
     }
   }

@@ -15,6 +15,8 @@ public final class MetaPredictor {
   public let referenceIndices: [Int]
   /// Meta-SGD inner steps used at adaptation.
   public let innerSteps: Int
+  /// Fine-tuning steps of models meta-trained without meta-learning (`adaptation` = adam-finetune).
+  public static let fineTuneSteps = 50
   /// Every `__metadata__` entry (provenance, hyperparameters, ...).
   public let metadata: [String: String]
   let state: MetaState
@@ -133,9 +135,22 @@ public final class MetaPredictor {
     let x = try enc.encode(support.map(\.arch))
     let y = Tensor(rows: support.count, cols: 1, data: support.map { norm.normalise($0.latencyMs) })
     let hw = Tensor(rows: 1, cols: norm.embedding.count, data: norm.embedding)
-    let (p, _) = InnerLoop(net: PredictorNetwork(config: config))
-      .adapt(state, support: x, y: y, hw: hw, noise: nil, steps: steps ?? innerSteps, createGraph: false)
-    return AdaptedPredictor(config: config, parameters: p.map { $0.data }, normaliser: norm,
+    let net = PredictorNetwork(config: config)
+    var params: [[Float]]
+    if metadata["adaptation"] == "adam-finetune" {
+      // Baseline without meta-learning: plain fine-tuning of all parameters (Adam, lr 1e-3).
+      let p = state.predictor.map { $0.detached().asParameter() }
+      let opt = Adam(parameters: p, learningRate: 1e-3)
+      for _ in 0..<(steps ?? Self.fineTuneSteps) {
+        opt.update(gradients: gradients(of: mse(net.forward(p, x, hw: hw), y), wrt: p, createGraph: false))
+      }
+      params = p.map { $0.data }
+    } else {
+      let (p, _) = InnerLoop(net: net)
+        .adapt(state, support: x, y: y, hw: hw, noise: nil, steps: steps ?? innerSteps, createGraph: false)
+      params = p.map { $0.data }
+    }
+    return AdaptedPredictor(config: config, parameters: params, normaliser: norm,
                             metadata: ["seed": String(seed), "support_size": String(support.count),
                                        "meta_predictor": metadata["name"] ?? "unknown"])
   }

@@ -1,6 +1,81 @@
 import ArgumentParser
+import Foundation
+import Predictor
+import SearchSpace
 
+/// `helpprof evaluate`: few-shot accuracy of a meta-predictor on HELP's meta-test devices (or a given device),
+/// with MACs and ridge baselines on the same measurement draws.
 struct EvaluateCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "evaluate", abstract: "(not yet implemented)")
-  func run() throws { throw fail("'evaluate' is not implemented yet", HelpExit.failure) }
+  static let configuration = CommandConfiguration(
+    commandName: "evaluate",
+    abstract: "Evaluate a meta-predictor's few-shot accuracy on unseen devices (Spearman, Kendall, MAPE, ±10 %).",
+    discussion: """
+      honest protocol: the target device contributes only --budget measurements = the model's reference \
+      architectures (hardware embedding) + (budget − refs) random shots drawn outside HELP's query pool; the \
+      support for adaptation is refs + shots. help protocol: HELP's published protocol (min–max constants from \
+      the device's 720 trimmed training-pool latencies, --shots random support archs from that pool).
+      Evaluation set: HELP's query set (arch indices 900..1899 of the space's list minus the device's 10 %/90 % \
+      latency tails = 800 archs, minus measured ones); `spearman_all` is on every arch except the measured ones. \
+      Baselines: MACs (rank of MACs, ms from a linear fit on the measured archs) and ridge regression of \
+      log-latency on the source devices' log-latencies (λ = 1) fitted on the measured archs.
+
+      Example:
+        helpprof evaluate --space nb201 --split help --protocol honest --budget 20 --seeds 5 --json
+      """)
+
+  @Option(help: "Search space: nb201 or ofa.") var space: String = "nb201"
+  @Option(help: "Device split (only 'help': HELP's meta-test devices).") var split: String = "help"
+  @Option(help: "Random shots (help protocol; honest default budget = refs + shots).") var shots: Int = 10
+  @Option(help: "Seeds (independent measurement draws).") var seeds: Int = 5
+  @Option(name: .customLong("protocol"), help: "honest or help.") var protocolName: String = "honest"
+  @Option(help: "Total target measurements per device (honest).") var budget: Int?
+  @Option(help: "Meta-predictor file (default: the bundled one for the space).") var model: String?
+  @Option(help: "CSV source,device,dataset,arch_index,arch_str,latency_ms of a device to evaluate.") var latencyCsv: String?
+  @Option(help: "Device name in --latency-csv.") var device: String?
+  @Option(help: "Datasets folder (default profiles/datasets).") var dataDir: String?
+  @Flag(help: "Print JSON.") var json = false
+
+  func run() throws {
+    guard let kind = SpaceKind(rawValue: space) else { throw fail("--space \(space): expected nb201 or ofa") }
+    guard split == "help" else { throw fail("--split \(split): expected help") }
+    guard let proto = EvaluationProtocol(rawValue: protocolName) else { throw fail("--protocol \(protocolName): expected honest or help") }
+    guard seeds > 0, shots >= 0 else { throw fail("--seeds must be > 0 and --shots ≥ 0") }
+    guard (latencyCsv == nil) == (device == nil) else { throw fail("--latency-csv and --device go together") }
+    let data: LatencyDataset
+    let meta: MetaPredictor
+    do {
+      data = try LatencyDataset(space: kind, directory: try LatencyDataset.locate(explicit: dataDir))
+      meta = try model.map { try MetaPredictor.load(path: $0) } ?? MetaPredictor.loadBundled(space: kind)
+    } catch { throw fail("\(error)", HelpExit.dataError) }
+    let b = budget ?? (meta.referenceIndices.count + shots)
+    let sources = data.devices.filter { !data.metaTest.contains($0) }
+    let ev: Evaluator
+    do { ev = try Evaluator(data: data, model: meta, protocolKind: proto, budget: b, shots: shots, ridgeSources: sources) } catch {
+      throw fail("\(error)")
+    }
+    var targets: [TargetDevice] = []
+    if let csv = latencyCsv, let name = device {
+      do { targets = [try LatencyTable.read(csv: csv, device: name, data: data)] } catch { throw fail("\(error)", HelpExit.dataError) }
+    } else {
+      targets = try data.metaTest.map { TargetDevice(name: $0, latency: try data.latencies(device: $0).map { Optional($0) }) }
+    }
+    var per: [String: [String: [SeedMetrics]]] = [:]  // method → device → seeds
+    for t in targets {
+      for s in 0..<seeds {
+        let r: [String: SeedMetrics]
+        do { r = try ev.evaluate(t, seed: UInt64(s)) } catch { throw fail("\(error)", HelpExit.dataError) }
+        for (m, v) in r { per[m, default: [:]][t.name, default: []].append(v) }
+      }
+    }
+    let names = targets.map(\.name)
+    let report = EvaluationReport(
+      protocolName: proto.rawValue, space: kind.rawValue, model: meta.metadata["name"] ?? (model ?? "bundled"),
+      shots: proto == .honest ? b - meta.referenceIndices.count : shots, budget: b,
+      measurementsPerDevice: ev.measurementsPerDevice, seeds: seeds,
+      evaluationSet: latencyCsv == nil ? "help-query-800 (indices \(data.queryPool.lowerBound)..<\(data.queryPool.upperBound), 10/90% tails removed, measured removed)" : "all measured archs of the device except the measured support",
+      predictor: MethodSummary(per["predictor"] ?? [:], devices: names),
+      baselines: ["ridge": MethodSummary(per["ridge"] ?? [:], devices: names),
+                  "macs": MethodSummary(per["macs"] ?? [:], devices: names)])
+    if json { try printJSON(report) } else { report.printTable() }
+  }
 }

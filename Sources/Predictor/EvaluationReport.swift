@@ -1,0 +1,171 @@
+import Foundation
+import SearchSpace
+
+/// Per-device metrics, mean ± std over seeds.
+public struct DeviceSummary: Encodable {
+  public let device: String
+  public let spearman: Double, spearmanStd: Double, kendall: Double, mape: Double, within10: Double, spearmanAll: Double
+  enum CodingKeys: String, CodingKey {
+    case device, spearman, kendall, mape, within10
+    case spearmanStd = "spearman_std", spearmanAll = "spearman_all"
+  }
+}
+
+/// Summary of one method over devices and seeds.
+public struct MethodSummary: Encodable {
+  public let meanSpearman: Double, stdSpearman: Double, worstSpearman: Double, worstDevice: String
+  public let meanKendall: Double, meanMape: Double, meanWithin10: Double, meanSpearmanAll: Double
+  public let devices: [DeviceSummary]
+  enum CodingKeys: String, CodingKey {
+    case devices
+    case meanSpearman = "mean_spearman", stdSpearman = "std_spearman", worstSpearman = "worst_spearman"
+    case worstDevice = "worst_device", meanKendall = "mean_kendall", meanMape = "mean_mape"
+    case meanWithin10 = "mean_within10", meanSpearmanAll = "mean_spearman_all"
+  }
+
+  /// `runs[device][seed]`; mean over seeds per device; std over seeds of the device-mean ρ.
+  public init(_ runs: [String: [SeedMetrics]], devices names: [String]) {
+    func mean(_ v: [Double]) -> Double { v.isEmpty ? 0 : v.reduce(0, +) / Double(v.count) }
+    func std(_ v: [Double]) -> Double {
+      let m = mean(v)
+      return v.count > 1 ? (v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(v.count - 1)).squareRoot() : 0
+    }
+    devices = names.map { d in
+      let r = runs[d] ?? []
+      return DeviceSummary(device: d, spearman: mean(r.map(\.spearman)), spearmanStd: std(r.map(\.spearman)),
+                           kendall: mean(r.map(\.kendall)), mape: mean(r.map(\.mape)), within10: mean(r.map(\.within10)),
+                           spearmanAll: mean(r.map(\.spearmanAll)))
+    }
+    let nSeeds = names.map { runs[$0]?.count ?? 0 }.min() ?? 0
+    let perSeed = (0..<nSeeds).map { s in mean(names.map { runs[$0]?[s].spearman ?? 0 }) }
+    meanSpearman = mean(devices.map(\.spearman))
+    stdSpearman = std(perSeed)
+    let worst = devices.min { $0.spearman < $1.spearman }
+    worstSpearman = worst?.spearman ?? 0
+    worstDevice = worst?.device ?? ""
+    meanKendall = mean(devices.map(\.kendall))
+    meanMape = mean(devices.map(\.mape))
+    meanWithin10 = mean(devices.map(\.within10))
+    meanSpearmanAll = mean(devices.map(\.spearmanAll))
+  }
+}
+
+/// The `evaluate` result (JSON keys in snake_case).
+public struct EvaluationReport: Encodable {
+  public let protocolName: String, space: String, model: String
+  public let shots: Int, budget: Int, measurementsPerDevice: Int, seeds: Int
+  public let evaluationSet: String
+  public let predictor: MethodSummary
+  public let baselines: [String: MethodSummary]
+
+  public init(protocolName: String, space: String, model: String, shots: Int, budget: Int, measurementsPerDevice: Int,
+              seeds: Int, evaluationSet: String, predictor: MethodSummary, baselines: [String: MethodSummary]) {
+    self.protocolName = protocolName
+    self.space = space
+    self.model = model
+    self.shots = shots
+    self.budget = budget
+    self.measurementsPerDevice = measurementsPerDevice
+    self.seeds = seeds
+    self.evaluationSet = evaluationSet
+    self.predictor = predictor
+    self.baselines = baselines
+  }
+  enum CodingKeys: String, CodingKey {
+    case space, model, shots, budget, seeds, predictor, baselines
+    case protocolName = "protocol", measurementsPerDevice = "measurements_per_device", evaluationSet = "evaluation_set"
+    case meanSpearman = "mean_spearman", stdSpearman = "std_spearman", worstSpearman = "worst_spearman"
+    case worstDevice = "worst_device", meanWithin10 = "mean_within10", meanMape = "mean_mape", meanKendall = "mean_kendall"
+    case meanSpearmanAll = "mean_spearman_all", devices
+  }
+
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(protocolName, forKey: .protocolName)
+    try c.encode(space, forKey: .space)
+    try c.encode(model, forKey: .model)
+    try c.encode(shots, forKey: .shots)
+    try c.encode(budget, forKey: .budget)
+    try c.encode(measurementsPerDevice, forKey: .measurementsPerDevice)
+    try c.encode(seeds, forKey: .seeds)
+    try c.encode(evaluationSet, forKey: .evaluationSet)
+    try c.encode(predictor.meanSpearman, forKey: .meanSpearman)
+    try c.encode(predictor.stdSpearman, forKey: .stdSpearman)
+    try c.encode(predictor.worstSpearman, forKey: .worstSpearman)
+    try c.encode(predictor.worstDevice, forKey: .worstDevice)
+    try c.encode(predictor.meanWithin10, forKey: .meanWithin10)
+    try c.encode(predictor.meanMape, forKey: .meanMape)
+    try c.encode(predictor.meanKendall, forKey: .meanKendall)
+    try c.encode(predictor.meanSpearmanAll, forKey: .meanSpearmanAll)
+    try c.encode(predictor.devices, forKey: .devices)
+    try c.encode(predictor, forKey: .predictor)
+    try c.encode(baselines, forKey: .baselines)
+  }
+
+  public func printTable() {
+    print("protocol \(protocolName), space \(space), model \(model), \(measurementsPerDevice) target measurements/device, \(seeds) seeds")
+    print("evaluation set: \(evaluationSet)")
+    let rows: [(String, MethodSummary)] = [("predictor", predictor)] + baselines.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    let devs = predictor.devices.map(\.device)
+    print(String(format: "%-10@", "method" as NSString) + devs.map { String(format: " %13@", $0 as NSString) }.joined()
+          + "   mean±std   worst  ρ_all  MAPE%  ±10%")
+    for (name, s) in rows {
+      var line = String(format: "%-10@", name as NSString)
+      for d in s.devices { line += String(format: " %13.3f", d.spearman) }
+      line += String(format: "  %.3f±%.3f  %.3f  %.3f  %5.1f  %.2f", s.meanSpearman, s.stdSpearman, s.worstSpearman,
+                      s.meanSpearmanAll, s.meanMape, s.meanWithin10)
+      print(line)
+    }
+  }
+}
+
+/// Reads one device's latencies from a CSV in the shared format into dataset-index order.
+public enum LatencyTable {
+  /// Reads `device`'s rows of a CSV with columns device, arch_index, arch_str, latency_ms (others ignored).
+  public static func read(csv path: String, device: String, data: LatencyDataset) throws -> TargetDevice {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw PredictorError("cannot read \(path)") }
+    let lines = text.split(whereSeparator: \.isNewline).map(String.init)
+    guard let header = lines.first.map(fields) else { throw PredictorError("\(path): empty, expected a header line") }
+    func col(_ n: String) throws -> Int {
+      guard let i = header.firstIndex(of: n) else { throw PredictorError("\(path): no '\(n)' column in the header") }
+      return i
+    }
+    let (iDev, iIdx, iStr, iLat) = (try col("device"), try col("arch_index"), try col("arch_str"), try col("latency_ms"))
+    var ofaIndex: [String: Int] = [:]
+    if data.space == .ofa { for (i, a) in data.archs.enumerated() { ofaIndex[MetaPredictor.text(a)] = i } }
+    var lat = [Double?](repeating: nil, count: data.archCount)
+    var sums = [Double](repeating: 0, count: data.archCount), counts = [Int](repeating: 0, count: data.archCount)
+    for (n, line) in lines.enumerated().dropFirst() {
+      let f = fields(line)
+      guard f.count == header.count else { throw PredictorError("\(path):\(n + 1): \(f.count) fields, expected \(header.count)") }
+      guard f[iDev] == device else { continue }
+      guard let ms = Double(f[iLat]), ms > 0, ms.isFinite else { throw PredictorError("\(path):\(n + 1): latency_ms '\(f[iLat])' is not a positive number") }
+      var idx: Int? = Int(f[iIdx]).flatMap { (0..<data.archCount).contains($0) ? $0 : nil }
+      if data.space == .nb201, let cell = try? NB201Cell(archString: f[iStr]) { idx = NB201Index.index(of: cell) }
+      if data.space == .ofa, let c = try? OFAConfig(text: f[iStr]), let i = ofaIndex[MetaPredictor.text(.ofa(c))] { idx = i }
+      guard let i = idx else { throw PredictorError("\(path):\(n + 1): arch '\(f[iStr])' / index '\(f[iIdx])' is not in the \(data.space.rawValue) dataset list") }
+      sums[i] += ms
+      counts[i] += 1
+    }
+    for i in 0..<data.archCount where counts[i] > 0 { lat[i] = sums[i] / Double(counts[i]) }
+    guard counts.contains(where: { $0 > 0 }) else { throw PredictorError("\(path): no rows for device '\(device)'") }
+    return TargetDevice(name: device, latency: lat)
+  }
+
+  /// Splits one CSV line (RFC 4180 quotes).
+  static func fields(_ line: String) -> [String] {
+    var out: [String] = [], cur = "", quoted = false
+    var it = Array(line).makeIterator()
+    var prevQuote = false
+    while let ch = it.next() {
+      if quoted {
+        if ch == "\"" { quoted = false; prevQuote = true } else { cur.append(ch) }
+      } else if ch == "\"" {
+        if prevQuote { cur.append("\"") }
+        quoted = true
+      } else if ch == "," { out.append(cur); cur = ""; prevQuote = false } else { cur.append(ch); prevQuote = false }
+    }
+    out.append(cur)
+    return out.map { $0.trimmingCharacters(in: .whitespaces) }
+  }
+}

@@ -41,4 +41,12 @@ void ck_conv2d_gemm(const ck_conv *c, const float *in, const float *weight, cons
 int ck_dw_pitch(const ck_conv *c);
 void ck_dw_clear(const ck_conv *c, float *buf);
 void ck_dw_fill(const ck_conv *c, const float *plane, float *buf);
+/* The micro-kernels (MR = 6 rows for all; NR = 32 for AVX-512, 16 for AVX2 and portable). On non-x86 builds
+ * the AVX ones are not defined; use ck_ukernel_for_level. */
+void ck_ukr_portable(int kc, const float *ap, const float *bp, float *c, int ldc, int mr, int nr, int acc);
+#if defined(__x86_64__)
+void ck_ukr_avx2(int kc, const float *ap, const float *bp, float *c, int ldc, int mr, int nr, int acc);
+void ck_ukr_avx512(int kc, const float *ap, const float *bp, float *c, int ldc, int mr, int nr, int acc);
+#endif
+enum { CK_PACK_MR = 6 };
 #endif

@@ -1,9 +1,9 @@
-/* Portable blocked GEMM: 4×16 micro-kernel in plain C (vectorised by the compiler for any target). */
+/* Portable blocked GEMM: 6×16 micro-kernel in plain C (vectorised by the compiler for any target). */
 #include "ck_internal.h"
 
-enum { MR = 4, NR = 16 };
+enum { MR = 6, NR = 16 };
 
-static void ukr_portable(int kc, const float *ap, const float *bp, float *c, int ldc, int mr, int nr, int acc) {
+void ck_ukr_portable(int kc, const float *ap, const float *bp, float *c, int ldc, int mr, int nr, int acc) {
   float t[MR][NR];
   for (int i = 0; i < MR; i++)
     for (int j = 0; j < NR; j++) t[i][j] = 0.0f;
@@ -26,5 +26,5 @@ static void ukr_portable(int kc, const float *ap, const float *bp, float *c, int
 
 void ck_gemm_portable(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc,
                       int accumulate, float *workspace) {
-  ck_gemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace, MR, NR, ukr_portable);
+  ck_gemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace, MR, NR, ck_ukr_portable);
 }

@@ -7,7 +7,7 @@
 enum { MR = 6, NR = 16 };
 
 __attribute__((target("avx2,fma")))
-static void ukr_avx2(int kc, const float *ap, const float *bp, float *c, int ldc, int mr, int nr, int acc) {
+void ck_ukr_avx2(int kc, const float *ap, const float *bp, float *c, int ldc, int mr, int nr, int acc) {
   __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps(), c10 = _mm256_setzero_ps(),
          c11 = _mm256_setzero_ps(), c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps(),
          c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps(), c40 = _mm256_setzero_ps(),
@@ -53,7 +53,7 @@ static void ukr_avx2(int kc, const float *ap, const float *bp, float *c, int ldc
 
 void ck_gemm_avx2(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc,
                   int accumulate, float *workspace) {
-  ck_gemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace, MR, NR, ukr_avx2);
+  ck_gemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace, MR, NR, ck_ukr_avx2);
 }
 #else
 void ck_gemm_avx2(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc,

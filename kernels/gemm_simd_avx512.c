@@ -7,7 +7,7 @@
 enum { MR = 6, NR = 32 };
 
 __attribute__((target("avx512f")))
-static void ukr_avx512(int kc, const float *ap, const float *bp, float *c, int ldc, int mr, int nr, int acc) {
+void ck_ukr_avx512(int kc, const float *ap, const float *bp, float *c, int ldc, int mr, int nr, int acc) {
   __m512 c00 = _mm512_setzero_ps(), c01 = _mm512_setzero_ps(), c10 = _mm512_setzero_ps(),
          c11 = _mm512_setzero_ps(), c20 = _mm512_setzero_ps(), c21 = _mm512_setzero_ps(),
          c30 = _mm512_setzero_ps(), c31 = _mm512_setzero_ps(), c40 = _mm512_setzero_ps(),
@@ -52,7 +52,7 @@ static void ukr_avx512(int kc, const float *ap, const float *bp, float *c, int l
 
 void ck_gemm_avx512(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc,
                     int accumulate, float *workspace) {
-  ck_gemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace, MR, NR, ukr_avx512);
+  ck_gemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace, MR, NR, ck_ukr_avx512);
 }
 #else
 void ck_gemm_avx512(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc,

@@ -8,6 +8,8 @@ static const ck_variant variants[] = {
     {"conv2d_ref", "conv2d", "c", (void *)ck_conv2d_ref, 0},
     {"conv2d_im2col_openblas", "conv2d", "openblas", (void *)ck_conv2d_im2col_openblas, 0},
     {"conv2d_im2col_simd", "conv2d", "dispatch", (void *)ck_conv2d_im2col_simd, 0},
+    /* takes weights packed by ck_conv2d_pack_weights; not interchangeable with the others */
+    {"conv2d_packed_simd", "conv2d_packed", "dispatch", (void *)ck_conv2d_packed_simd, 0},
     {"dwconv_ref", "dwconv", "c", (void *)ck_dwconv_ref, 0},
     {"dwconv_portable", "dwconv", "c", (void *)ck_dwconv_portable, 0},
     {"dwconv_avx2", "dwconv", "avx2+fma", (void *)ck_dwconv_avx2, 1},

@@ -200,6 +200,7 @@ final class NetworkBuilder {
     ck_conv_init_output(&desc)
     let fn: ck_conv_fn
     var wsFloats = 0
+    var kernelWeight = weight
     if depthwise {
       switch options.kernels.depthwise {
       case .reference: fn = ck_dwconv_ref
@@ -210,7 +211,11 @@ final class NetworkBuilder {
       switch pointwise ? options.kernels.pointwise : options.kernels.conv {
       case .reference: fn = ck_conv2d_ref
       case .openblas: fn = ck_conv2d_im2col_openblas; wsFloats = ck_conv2d_workspace_floats(&desc)
-      case .simd: fn = ck_conv2d_im2col_simd; wsFloats = ck_conv2d_workspace_floats(&desc)
+      case .simd:
+        // Our SIMD GEMM with weights packed once here (plan time) into micro-kernel panels.
+        fn = ck_conv2d_packed_simd
+        wsFloats = ck_conv2d_packed_workspace_floats(&desc)
+        kernelWeight = arena.floats(ck_conv2d_packed_weight_floats(&desc))
       }
     } else {
       fn = ck_conv2d_ref
@@ -224,7 +229,8 @@ final class NetworkBuilder {
     descPointer.initialize(to: desc)
 
     let out = newTensor(c: cout, h: oh, w: ow, name: name)
-    let inPtr = UnsafePointer(x.pointer), wPtr = UnsafePointer(weight)
+    if kernelWeight != weight { ck_conv2d_pack_weights(&desc, weight, kernelWeight) }
+    let inPtr = UnsafePointer(x.pointer), wPtr = UnsafePointer(kernelWeight)
     let bPtr = bias.map { UnsafePointer($0) }, rPtr = fusedResidual.map { UnsafePointer($0.pointer) }
     let outPtr = out.pointer, ws = workspace
     append(name, kind) { fn(descPointer, inPtr, wPtr, bPtr, rPtr, outPtr, ws.pointer) }

@@ -41,7 +41,7 @@ final class GemmKernelTests: XCTestCase {
       guard let v = ck_variant_at(Int32(i))?.pointee else { return XCTFail("variant \(i) missing") }
       let name = String(cString: v.name)
       XCTAssertTrue(names.insert(name).inserted, "duplicate variant \(name)")
-      XCTAssertTrue(["conv2d", "dwconv", "gemm", "linear"].contains(String(cString: v.op)), name)
+      XCTAssertTrue(["conv2d", "conv2d_packed", "dwconv", "gemm", "linear"].contains(String(cString: v.op)), name)
       XCTAssertNotNil(v.fn, name)
       XCTAssertEqual(ck_variant_named(v.name)?.pointee.fn, v.fn, name)
     }

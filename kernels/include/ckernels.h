@@ -56,6 +56,15 @@ void ck_conv2d_im2col_simd(const ck_conv *c, const float *in, const float *weigh
 /* Workspace (floats) of the GEMM-based convs: im2col (skipped for 1×1 s1 p0) plus GEMM packing. */
 size_t ck_conv2d_workspace_floats(const ck_conv *c);
 
+/* Dense conv with pre-packed weights (our SIMD GEMM, run-time ISA): im2col written straight into GEMM panels,
+ * weights packed once at plan time with ck_conv2d_pack_weights. `weight` below is the packed buffer.
+ * Requires kw <= 32. */
+void ck_conv2d_packed_simd(const ck_conv *c, const float *in, const float *packed_weight, const float *bias,
+                           const float *residual, float *out, float *workspace);
+size_t ck_conv2d_packed_weight_floats(const ck_conv *c);
+void ck_conv2d_pack_weights(const ck_conv *c, const float *weight, float *packed);
+size_t ck_conv2d_packed_workspace_floats(const ck_conv *c);
+
 /* Depthwise convs (groups == cin == cout). */
 void ck_dwconv_ref(const ck_conv *c, const float *in, const float *weight, const float *bias,
                    const float *residual, float *out, float *workspace);
@@ -127,7 +136,7 @@ void ck_channel_scale_ref(int n, int c, int hw, const float *x, const float *s, 
 /* ---------- registry ---------- */
 typedef struct ck_variant {
   const char *name; /* e.g. "gemm_avx512" */
-  const char *op;   /* "conv2d", "dwconv", "gemm", "linear" */
+  const char *op;   /* "conv2d", "conv2d_packed", "dwconv", "gemm", "linear" */
   const char *isa;  /* "c", "avx2+fma", "avx512", "openblas", "dispatch" */
   void *fn;         /* cast to ck_conv_fn / ck_gemm_fn / ck_linear_fn by op */
   int min_level;    /* ck_simd_level() needed to run it (0 = any) */

@@ -1,0 +1,132 @@
+/* Dense conv on our SIMD GEMM with pre-packed weights: the im2col matrix is written directly in the GEMM's
+ * B-panel layout (NR columns per panel, full K), weights are packed once into MR-row panels (full K), and the
+ * micro-kernel (AVX-512 6×32, AVX2 6×16 or portable 6×16, chosen at run time) runs over K blocks of KC. */
+#include <string.h>
+#include "ck_internal.h"
+
+static int conv_k(const ck_conv *c) { return c->cin * c->kh * c->kw; }
+
+static int level_nr(int level) { return level == 2 ? 32 : 16; }
+
+static ck_ukernel_fn level_ukr(int level) {
+#if defined(__x86_64__)
+  if (level == 2) return ck_ukr_avx512;
+  if (level == 1) return ck_ukr_avx2;
+#endif
+  (void)level;
+  return ck_ukr_portable;
+}
+
+size_t ck_conv2d_packed_weight_floats(const ck_conv *c) {
+  const size_t panels = (size_t)(c->cout + CK_PACK_MR - 1) / CK_PACK_MR;
+  return panels * CK_PACK_MR * (size_t)conv_k(c);
+}
+
+void ck_conv2d_pack_weights(const ck_conv *c, const float *w, float *packed) {
+  const int m = c->cout, k = conv_k(c);
+  for (int i = 0; i < m; i += CK_PACK_MR) {
+    const int h = ck_min(CK_PACK_MR, m - i);
+    for (int p = 0; p < k; p++) {
+      int y = 0;
+      for (; y < h; y++) packed[y] = w[(size_t)(i + y) * k + p];
+      for (; y < CK_PACK_MR; y++) packed[y] = 0.0f;
+      packed += CK_PACK_MR;
+    }
+  }
+}
+
+size_t ck_conv2d_packed_workspace_floats(const ck_conv *c) { return (size_t)32 * conv_k(c) + 64; }
+
+/* im2col of output pixels [j0, j1) of one image into a single B panel bp[k][nr] (stays in L1/L2 while the
+ * micro-kernels consume it). Columns past j1 are left as they are: the micro-kernel never stores them. */
+static void im2col_panel(const ck_conv *c, const float *x, int j0, int j1, float *bp, int nr) {
+  const int ow = c->ow, s = c->stride, p = c->pad, kh = c->kh, kw = c->kw, w = c->w, h = c->h;
+  const int oy0 = j0 / ow, ox00 = j0 % ow;
+  int los[32], his[32]; /* valid output columns per kx: lo <= ox < hi */
+  for (int kx = 0; kx < kw && kx < 32; kx++) {
+    int lo = 0, hi = ow;
+    while (lo < ow && lo * s - p + kx < 0) lo++;
+    while (hi > lo && (hi - 1) * s - p + kx >= w) hi--;
+    los[kx] = lo;
+    his[kx] = hi;
+  }
+  for (int ci = 0; ci < c->cin; ci++) {
+    const float *plane = x + (size_t)ci * h * w;
+    for (int ky = 0; ky < kh; ky++) {
+      for (int kx = 0; kx < kw; kx++) {
+        float *d = bp + (size_t)((ci * kh + ky) * kw + kx) * nr;
+        const int lo = los[kx], hi = his[kx];
+        int j = j0, oy = oy0, ox = ox00, lane = 0;
+        while (j < j1) {
+          const int seg = ck_min(ow - ox, j1 - j);
+          const int iy = oy * s - p + ky;
+          float *dd = d + lane;
+          if (iy < 0 || iy >= h) {
+            for (int t = 0; t < seg; t++) dd[t] = 0.0f;
+          } else {
+            const float *srow = plane + (size_t)iy * w - p + kx;
+            const int a = ck_max(lo, ox), b = ck_min(hi, ox + seg);
+            int t = 0;
+            for (; t < a - ox; t++) dd[t] = 0.0f;
+            if (s == 1) {
+              const float *src = srow + ox;
+              for (; t < b - ox; t++) dd[t] = src[t];
+            } else {
+              for (; t < b - ox; t++) dd[t] = srow[(ox + t) * s];
+            }
+            for (; t < seg; t++) dd[t] = 0.0f;
+          }
+          lane += seg;
+          j += seg;
+          ox = 0;
+          oy++;
+        }
+      }
+    }
+  }
+}
+
+void ck_conv2d_packed_simd(const ck_conv *c, const float *in, const float *packed_weight, const float *bias,
+                           const float *residual, float *out, float *workspace) {
+  const int level = ck_simd_level(), nr = level_nr(level);
+  const ck_ukernel_fn ukr = level_ukr(level);
+  const int m = c->cout, k = conv_k(c), n = c->oh * c->ow;
+  const size_t in_image = (size_t)c->cin * c->h * c->w, out_image = (size_t)m * n;
+  const int npanels = (n + nr - 1) / nr, mpanels = (m + CK_PACK_MR - 1) / CK_PACK_MR;
+  const int pointwise = c->kh == 1 && c->kw == 1 && c->stride == 1 && c->pad == 0;
+  for (int b = 0; b < c->n; b++) {
+    const float *x = in + b * in_image;
+    float *y = out + b * out_image;
+    const float *r = residual ? residual + b * out_image : 0;
+    for (int jp = 0; jp < npanels; jp++) {
+      const int j0 = jp * nr, nrr = ck_min(nr, n - j0);
+      if (pointwise) { /* B panel = rows of the input, NR columns each */
+        for (int p = 0; p < k; p++) {
+          const float *src = x + (size_t)p * n + j0;
+          float *d = workspace + (size_t)p * nr;
+          for (int t = 0; t < nrr; t++) d[t] = src[t];
+        }
+      } else {
+        im2col_panel(c, x, j0, j0 + nrr, workspace, nr);
+      }
+      for (int pc = 0; pc < k; pc += CK_GEMM_KC) {
+        const int kc = ck_min(CK_GEMM_KC, k - pc);
+        for (int ip = 0; ip < mpanels; ip++) {
+          const int mrr = ck_min(CK_PACK_MR, m - ip * CK_PACK_MR);
+          ukr(kc, packed_weight + (size_t)ip * k * CK_PACK_MR + (size_t)pc * CK_PACK_MR, workspace + (size_t)pc * nr,
+              y + (size_t)ip * CK_PACK_MR * n + j0, n, mrr, nrr, pc > 0);
+        }
+      }
+      /* epilogue on this panel's columns while they are in cache */
+      for (int i = 0; i < m; i++) {
+        float *o = y + (size_t)i * n + j0;
+        const float bv = bias ? bias[i] : 0.0f;
+        const float *rr = r ? r + (size_t)i * n + j0 : 0;
+        if (c->act == CK_ACT_NONE) for (int t = 0; t < nrr; t++) o[t] += bv;
+        else if (c->act == CK_ACT_RELU) for (int t = 0; t < nrr; t++) { const float v = o[t] + bv; o[t] = v > 0.0f ? v : 0.0f; }
+        else for (int t = 0; t < nrr; t++) o[t] = ck_apply_act(c->act, o[t] + bv);
+        if (rr) for (int t = 0; t < nrr; t++) o[t] += rr[t];
+      }
+    }
+  }
+}

@@ -63,7 +63,7 @@ public struct ReportHTML {
       body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1100px}
       h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:20px 0 6px}
       table{border-collapse:collapse} td,th{padding:2px 10px;border-bottom:1px solid #ddd;text-align:left}
-      td.n{text-align:right;font-variant-numeric:tabular-nums}
+      td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
       .charts{display:flex;flex-wrap:wrap;gap:24px} .ok{color:#1a7f37} .bad{color:#b42318}
       .metrics td:first-child{color:#555} svg text{font:11px system-ui,sans-serif}
       </style></head><body>

@@ -1,6 +1,161 @@
 import ArgumentParser
+import Foundation
+import Onboarding
+import SearchSpace
 
+/// `helpprof predict`: latency predictions from a predictor file.
 struct PredictCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "predict", abstract: "(not yet implemented)")
-  func run() throws { throw fail("'predict' is not implemented yet", HelpExit.failure) }
+  static let configuration = CommandConfiguration(
+    commandName: "predict",
+    abstract: "Predict latency (ms) on the adapted device for one or many architectures.",
+    discussion: """
+      Loads a predictor file written by `helpprof adapt` (verifying format, version, checksum, tensors and
+      search space) and prints the predicted milliseconds per forward pass on the device it was adapted to.
+
+      Architectures: --index N (NB201 official index), --arch STR (NB201 arch string), --config TEXT (OFA
+      config text, e.g. "r=224 d=2,3,4,2,3 ks=... e=..."), --archs-file F (one per line: an index, an arch
+      string or a config; '#' comments; or a CSV with an arch_index/arch_str header), or --all (all 15,625
+      NB201 cells). Options can be repeated and combined.
+
+      Examples:
+        helpprof predict --predictor device.helpp --index 1462
+        helpprof predict --predictor device.helpp --arch '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|'
+        helpprof predict --predictor device.helpp --all --json > all.json
+      """)
+
+  @Option(name: .long, help: "Predictor file written by `helpprof adapt`.")
+  var predictor: String = "device.helpp"
+
+  @Option(name: .long, help: "NB201 official index (repeatable).")
+  var index: [Int] = []
+
+  @Option(name: .long, help: "NB201 arch string (repeatable).")
+  var arch: [String] = []
+
+  @Option(name: .long, help: "OFA config text (repeatable).")
+  var config: [String] = []
+
+  @Option(name: .long, help: "File with one architecture per line (index, arch string or config), or a CSV.")
+  var archsFile: String?
+
+  @Flag(name: .long, help: "All 15,625 NB201 cells.")
+  var all = false
+
+  @Flag(name: .long, help: "Print JSON.")
+  var json = false
+
+  /// One prediction.
+  struct Prediction: Encodable {
+    var index: Int?
+    var arch: String
+    var predictedMs: Double
+    enum CodingKeys: String, CodingKey { case index, arch, predictedMs = "predicted_ms" }
+  }
+
+  func run() throws {
+    do {
+      try execute()
+    } catch let e as OnboardingError {
+      switch e {
+      case .io: throw fail(e.description, HelpExit.failure)
+      case .invalidArgument: throw fail(e.description, HelpExit.usage)
+      default: throw fail(e.description, HelpExit.dataError)
+      }
+    }
+  }
+
+  private func execute() throws {
+    guard !index.isEmpty || !arch.isEmpty || !config.isEmpty || archsFile != nil || all else {
+      throw fail("nothing to predict: give --index, --arch, --config, --archs-file or --all", HelpExit.usage)
+    }
+    let loaded = try AdaptFlow.loadPredictor(path: predictor)
+    let space = loaded.metadata.space
+    var items: [(index: Int?, arch: String)] = []
+    func nb201Only(_ what: String) throws {
+      guard space == .nb201 else { throw fail("\(what) needs an nb201 predictor; \(predictor) is for \(space.rawValue)", HelpExit.usage) }
+    }
+    if !index.isEmpty || all { try nb201Only(all ? "--all" : "--index") }
+    for i in index {
+      guard NB201Index.range.contains(i) else { throw fail("--index \(i) out of range: expected 0...15624", HelpExit.usage) }
+      items.append((i, try NB201Index.cell(at: i).archString))
+    }
+    for a in arch {
+      try nb201Only("--arch")
+      let cell: NB201Cell
+      do { cell = try NB201Cell(archString: a) } catch { throw fail("--arch '\(a)': \(error)", HelpExit.usage) }
+      items.append((NB201Index.index(of: cell), cell.archString))
+    }
+    for c in config {
+      guard space == .ofa else { throw fail("--config needs an ofa predictor; \(predictor) is for \(space.rawValue)", HelpExit.usage) }
+      let parsed: OFAConfig
+      do { parsed = try OFAConfig(text: c) } catch { throw fail("--config '\(c)': \(error)", HelpExit.usage) }
+      items.append((nil, parsed.text))
+    }
+    if let f = archsFile { items += try readArchsFile(f, space: space) }
+    if all { items += NB201Index.allCells.enumerated().map { ($0.offset, $0.element.archString) } }
+
+    let ms = try loaded.predictMs(items.map(\.arch))
+    let predictions = zip(items, ms).map { Prediction(index: $0.index, arch: $0.arch, predictedMs: $1) }
+    if json {
+      try printJSON(predictions)
+    } else {
+      var out = ""
+      for p in predictions {
+        out += String(format: "%.4f ms  ", p.predictedMs) + (p.index.map { "\($0)  " } ?? "") + p.arch + "\n"
+      }
+      FileHandle.standardOutput.write(Data(out.utf8))
+    }
+  }
+
+  /// Reads one architecture per line (index, NB201 string or OFA config; '#' comments), or a CSV with header.
+  private func readArchsFile(_ path: String, space: SpaceKind) throws -> [(index: Int?, arch: String)] {
+    let text: String
+    do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+      throw fail("cannot read --archs-file \(path): \((error as NSError).localizedDescription)", HelpExit.failure)
+    }
+    let firstLine = text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+    if firstLine.contains("arch_index") || firstLine.contains("arch_str") {
+      var withLatency = text
+      if !firstLine.contains("latency_ms") {
+        // Reuse the measurements reader: add a dummy latency column.
+        withLatency = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { n, l in
+          l.isEmpty ? "" : (n == 0 ? l + ",latency_ms" : l + ",1")
+        }.joined(separator: "\n")
+      }
+      let rows = try MeasurementsCSV.parse(withLatency, source: path)
+      return try rows.enumerated().map { n, r in try resolve(index: r.index, text: r.arch, space: space, where: "\(path) row \(n + 1)") }
+    }
+    var out: [(index: Int?, arch: String)] = []
+    for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      let line = raw.trimmingCharacters(in: .whitespaces)
+      if line.isEmpty || line.hasPrefix("#") { continue }
+      if let i = Int(line) {
+        out.append(try resolve(index: i, text: nil, space: space, where: "\(path) line \(n + 1)"))
+      } else {
+        out.append(try resolve(index: nil, text: line, space: space, where: "\(path) line \(n + 1)"))
+      }
+    }
+    return out
+  }
+
+  private func resolve(index: Int?, text: String?, space: SpaceKind, where place: String) throws -> (index: Int?, arch: String) {
+    switch space {
+    case .nb201:
+      if let t = text {
+        do {
+          let c = try NB201Cell(archString: t)
+          return (NB201Index.index(of: c), c.archString)
+        } catch { throw fail("\(place): '\(t.prefix(80))' is not an NB201 arch string", HelpExit.dataError) }
+      }
+      guard let i = index, NB201Index.range.contains(i) else {
+        throw fail("\(place): index \(index ?? -1) out of range: expected 0...15624", HelpExit.dataError)
+      }
+      return (i, try NB201Index.cell(at: i).archString)
+    case .ofa:
+      guard let t = text else { throw fail("\(place): OFA needs config text, not an index", HelpExit.dataError) }
+      do { return (index, try OFAConfig(text: t).text) } catch {
+        throw fail("\(place): '\(t.prefix(80))' is not an OFA config: \(error)", HelpExit.dataError)
+      }
+    }
+  }
 }

@@ -47,6 +47,7 @@ void ck_ukr_portable(int kc, const float *ap, const float *bp, float *c, int ldc
 #if defined(__x86_64__)
 void ck_ukr_avx2(int kc, const float *ap, const float *bp, float *c, int ldc, int mr, int nr, int acc);
 void ck_ukr_avx512(int kc, const float *ap, const float *bp, float *c, int ldc, int mr, int nr, int acc);
+void ck_ukr_avx512_8x32(int kc, const float *ap, const float *bp, float *c, int ldc, int mr, int nr, int acc);
 #endif
 enum { CK_PACK_MR = 6 };
 #endif

@@ -8,9 +8,13 @@ static int conv_k(const ck_conv *c) { return c->cin * c->kh * c->kw; }
 
 static int level_nr(int level) { return level == 2 ? 32 : 16; }
 
+/* Rows per weight panel: 8 with AVX-512 (8×32 micro-kernel), 6 otherwise. Weights must be packed and run at
+ * the same ck_simd_level(). */
+static int level_mr(int level) { return level == 2 ? 8 : 6; }
+
 static ck_ukernel_fn level_ukr(int level) {
 #if defined(__x86_64__)
-  if (level == 2) return ck_ukr_avx512;
+  if (level == 2) return ck_ukr_avx512_8x32;
   if (level == 1) return ck_ukr_avx2;
 #endif
   (void)level;
@@ -18,19 +22,19 @@ static ck_ukernel_fn level_ukr(int level) {
 }
 
 size_t ck_conv2d_packed_weight_floats(const ck_conv *c) {
-  const size_t panels = (size_t)(c->cout + CK_PACK_MR - 1) / CK_PACK_MR;
-  return panels * CK_PACK_MR * (size_t)conv_k(c);
+  const size_t panels = (size_t)(c->cout + 5) / 6; /* enough for MR = 6 and MR = 8 */
+  return panels * 6 * (size_t)conv_k(c) + 8 * (size_t)conv_k(c);
 }
 
 void ck_conv2d_pack_weights(const ck_conv *c, const float *w, float *packed) {
-  const int m = c->cout, k = conv_k(c);
-  for (int i = 0; i < m; i += CK_PACK_MR) {
-    const int h = ck_min(CK_PACK_MR, m - i);
+  const int m = c->cout, k = conv_k(c), mr = level_mr(ck_simd_level());
+  for (int i = 0; i < m; i += mr) {
+    const int h = ck_min(mr, m - i);
     for (int p = 0; p < k; p++) {
       int y = 0;
       for (; y < h; y++) packed[y] = w[(size_t)(i + y) * k + p];
-      for (; y < CK_PACK_MR; y++) packed[y] = 0.0f;
-      packed += CK_PACK_MR;
+      for (; y < mr; y++) packed[y] = 0.0f;
+      packed += mr;
     }
   }
 }
@@ -88,11 +92,11 @@ static void im2col_panel(const ck_conv *c, const float *x, int j0, int j1, float
 
 void ck_conv2d_packed_simd(const ck_conv *c, const float *in, const float *packed_weight, const float *bias,
                            const float *residual, float *out, float *workspace) {
-  const int level = ck_simd_level(), nr = level_nr(level);
+  const int level = ck_simd_level(), nr = level_nr(level), MR = level_mr(level);
   const ck_ukernel_fn ukr = level_ukr(level);
   const int m = c->cout, k = conv_k(c), n = c->oh * c->ow;
   const size_t in_image = (size_t)c->cin * c->h * c->w, out_image = (size_t)m * n;
-  const int npanels = (n + nr - 1) / nr, mpanels = (m + CK_PACK_MR - 1) / CK_PACK_MR;
+  const int npanels = (n + nr - 1) / nr, mpanels = (m + MR - 1) / MR;
   const int pointwise = c->kh == 1 && c->kw == 1 && c->stride == 1 && c->pad == 0;
   for (int b = 0; b < c->n; b++) {
     const float *x = in + b * in_image;
@@ -112,9 +116,9 @@ void ck_conv2d_packed_simd(const ck_conv *c, const float *in, const float *packe
       for (int pc = 0; pc < k; pc += CK_GEMM_KC) {
         const int kc = ck_min(CK_GEMM_KC, k - pc);
         for (int ip = 0; ip < mpanels; ip++) {
-          const int mrr = ck_min(CK_PACK_MR, m - ip * CK_PACK_MR);
-          ukr(kc, packed_weight + (size_t)ip * k * CK_PACK_MR + (size_t)pc * CK_PACK_MR, workspace + (size_t)pc * nr,
-              y + (size_t)ip * CK_PACK_MR * n + j0, n, mrr, nrr, pc > 0);
+          const int mrr = ck_min(MR, m - ip * MR);
+          ukr(kc, packed_weight + (size_t)ip * k * MR + (size_t)pc * MR, workspace + (size_t)pc * nr,
+              y + (size_t)ip * MR * n + j0, n, mrr, nrr, pc > 0);
         }
       }
       /* epilogue on this panel's columns while they are in cache */

@@ -59,10 +59,11 @@ final class ConvKernelTests: XCTestCase {
           ck_force_simd_level(-1)
         }
         // Packed-weight SIMD conv (weights packed once, as the runtime does at plan time).
-        let packed = Buffer(ck_conv2d_packed_weight_floats(&c))
-        ck_conv2d_pack_weights(&c, w.pointer, packed.pointer)
+        // Weights are packed and run at the same SIMD level (the panel height depends on it).
         for level in 0...Int(ck_cpu_simd_level()) {
           ck_force_simd_level(Int32(level))
+          let packed = Buffer(ck_conv2d_packed_weight_floats(&c))
+          ck_conv2d_pack_weights(&c, w.pointer, packed.pointer)
           let got = run(unsafeBitCast(ck_conv2d_packed_simd as ck_conv_fn, to: UnsafeMutableRawPointer.self), &c,
                         x: x, w: packed, b: b, r: r, outCount: outCount,
                         workspace: ck_conv2d_packed_workspace_floats(&c))

@@ -58,7 +58,7 @@ size_t ck_conv2d_workspace_floats(const ck_conv *c);
 
 /* Dense conv with pre-packed weights (our SIMD GEMM, run-time ISA): im2col written straight into GEMM panels,
  * weights packed once at plan time with ck_conv2d_pack_weights. `weight` below is the packed buffer.
- * Requires kw <= 32. */
+ * Requires kw <= 32. Pack and run at the same ck_simd_level() (panel height 8 for AVX-512, else 6). */
 void ck_conv2d_packed_simd(const ck_conv *c, const float *in, const float *packed_weight, const float *bias,
                            const float *residual, float *out, float *workspace);
 size_t ck_conv2d_packed_weight_floats(const ck_conv *c);

@@ -34,6 +34,9 @@ public struct Evaluator {
   public init(data: LatencyDataset, model: MetaPredictor, protocolKind: EvaluationProtocol, budget: Int, shots: Int,
               ridgeSources: [String]) throws {
     guard model.config.space == data.space else { throw PredictorError("model space \(model.config.space.rawValue) ≠ dataset \(data.space.rawValue)") }
+    guard model.recipe == protocolKind.recipe else {
+      throw PredictorError("the model was trained with \(model.recipe.rawValue) normalisation; the \(protocolKind.rawValue) protocol needs \(protocolKind.recipe.rawValue)")
+    }
     if protocolKind == .honest && budget < model.referenceIndices.count {
       throw PredictorError("--budget \(budget) is below the \(model.referenceIndices.count) reference measurements the honest protocol needs")
     }
@@ -104,9 +107,13 @@ public struct Evaluator {
     }
     let sup = support.map { (arch: data.archs[$0], latencyMs: t.latency[$0] ?? 0) }
     let adapted = try model.adapt(support: sup, normaliser: norm, seed: seed)
-    score("predictor", try adapted.predictMs(data.archs))
+    let pred = try adapted.predictMs(data.archs)
+    score("predictor", pred)
     let fitIdx = Array(supportSet).sorted()
-    score("ridge", try ridge(fit: fitIdx, target: fitIdx.map { t.latency[$0] ?? 1 }, exclude: t.name))
+    let ridgeMs = try ridge(fit: fitIdx, target: fitIdx.map { t.latency[$0] ?? 1 }, exclude: t.name)
+    score("ridge", ridgeMs)
+    // Geometric mean of predictor and ridge (an ensemble that needs the source devices' tables).
+    score("predictor+ridge", zip(pred, ridgeMs).map { ($0 * $1).squareRoot() })
     score("macs", try macs(fit: fitIdx, target: fitIdx.map { t.latency[$0] ?? 1 }))
     return out
   }

@@ -75,7 +75,8 @@ struct EvaluateCommand: ParsableCommand {
       evaluationSet: latencyCsv == nil ? "help-query-800 (indices \(data.queryPool.lowerBound)..<\(data.queryPool.upperBound), 10/90% tails removed, measured removed)" : "all measured archs of the device except the measured support",
       predictor: MethodSummary(per["predictor"] ?? [:], devices: names),
       baselines: ["ridge": MethodSummary(per["ridge"] ?? [:], devices: names),
-                  "macs": MethodSummary(per["macs"] ?? [:], devices: names)])
+                  "macs": MethodSummary(per["macs"] ?? [:], devices: names),
+                  "predictor+ridge": MethodSummary(per["predictor+ridge"] ?? [:], devices: names)])
     if json { try printJSON(report) } else { report.printTable() }
   }
 }

@@ -1,0 +1,84 @@
+import AutoDiff
+import Foundation
+import SearchSpace
+import XCTest
+@testable import Predictor
+
+/// The repository's profiles/datasets, located from this file (tests never read /work/shared).
+let repoDatasets: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  .deletingLastPathComponent().appendingPathComponent("profiles/datasets").path
+
+final class MetaTrainingTests: XCTestCase {
+  func tinyModel(space: SpaceKind, zModulator: Bool, seed: UInt64 = 3) throws -> (LatencyDataset, MetaPredictor) {
+    let data = try LatencyDataset(space: space, directory: repoDatasets)
+    var o = MetaTrainingOptions()
+    o.episodes = 2
+    o.metaBatch = 2
+    o.queryCount = 12
+    o.shots = 3
+    o.seed = seed
+    o.outerLearningRate = 1e-3
+    o.references = data.helpReferences
+    o.sources = Array(data.metaTrain.prefix(3))
+    o.protocolKind = zModulator ? .help : .honest
+    let config = NetworkConfig(space: space, liveFeature: space == .nb201, hwDim: 10, zModulator: zModulator)
+    let trainer = try MetaTrainer(data: data, config: config, options: o)
+    var losses: [Float] = []
+    try trainer.train { _, l in losses.append(l) }
+    XCTAssertEqual(losses.count, 2)
+    XCTAssertTrue(losses.allSatisfy { $0.isFinite })
+    let md = ["kind": "helpprof-meta-predictor", "name": "tiny", "space": space.rawValue,
+              "normalisation": o.protocolKind.recipe.rawValue,
+              "reference_archs": o.references.map(String.init).joined(separator: ","),
+              "reference_arch_texts": o.references.map { MetaPredictor.text(data.archs[$0]) }.joined(separator: ";"),
+              "live_feature": String(config.liveFeature), "z_modulator": String(zModulator), "inner_steps": "2"]
+    return (data, try trainer.exportModel(metadata: md))
+  }
+
+  func testDatasetShapesAndSplits() throws {
+    let data = try LatencyDataset(space: .nb201, directory: repoDatasets)
+    XCTAssertEqual(data.archCount, 15_625)
+    XCTAssertEqual(data.devices.count, 27)
+    XCTAssertEqual(data.metaTest, ["titan_rtx_256", "gold_6226", "fpga", "pixel2", "raspi4", "eyeriss"])
+    // Dataset op codes agree with the official index order (SearchSpace.NB201Index).
+    for i in [0, 1, 9, 1462, 15_624] { XCTAssertEqual(data.archs[i], .nb201(try NB201Index.cell(at: i))) }
+    let lat = try data.latencies(device: "titan_rtx_256")
+    XCTAssertEqual(lat.min() ?? 0, 5.94, accuracy: 0.01)
+    XCTAssertEqual(LatencyDataset.trimmed(data.queryPool, latencies: lat).count, 800)
+    XCTAssertThrowsError(try data.latencies(device: "no_such_device"))
+  }
+
+  func testTrainingIsReproducibleAndFilesRoundTrip() throws {
+    let (data, a) = try tinyModel(space: .nb201, zModulator: false)
+    let (_, b) = try tinyModel(space: .nb201, zModulator: false)
+    XCTAssertEqual(a.stored.tensors["fc5.weight"]?.data, b.stored.tensors["fc5.weight"]?.data)
+    let bytes = try a.stored.serialized()
+    let loaded = try MetaPredictor(stored: StoredTensors.read(bytes: bytes, origin: "test"))
+    XCTAssertEqual(loaded.referenceIndices, data.helpReferences)
+    let lat = try data.latencies(device: "gold_6226")
+    let meas = (data.helpReferences + [5, 77, 901]).map { (arch: data.archs[$0], latencyMs: lat[$0]) }
+    let p1 = try a.adapt(measurements: meas).predictMs(Array(data.archs[0..<50]))
+    let adapted = try loaded.adapt(measurements: meas)
+    let p2 = try adapted.predictMs(Array(data.archs[0..<50]))
+    XCTAssertEqual(p1, p2)
+    // Portable adapted file round trip.
+    let st = adapted.stored
+    let back = try AdaptedPredictor(tensors: try StoredTensors.read(bytes: st.serialized(), origin: "t").tensors,
+                                    metadata: st.metadata)
+    XCTAssertEqual(try back.predictMs(Array(data.archs[0..<50])), p2)
+    XCTAssertTrue(p2.allSatisfy { $0 > 0 && $0.isFinite })
+    // Missing reference → clear error.
+    XCTAssertThrowsError(try a.adapt(measurements: Array(meas.dropFirst())))
+  }
+
+  func testHELPFaithfulOFAWithZModulatorTrains() throws {
+    let (data, m) = try tinyModel(space: .ofa, zModulator: true)
+    XCTAssertNotNil(m.stored.tensors["z.fc2.weight"])
+    let lat = try data.latencies(device: "titan_rtx_64")
+    let pool = LatencyDataset.trimmed(data.trainPool, latencies: lat)
+    let norm = try DeviceNormaliser(recipe: .helpMinMax, referenceMs: data.helpReferences.map { lat[$0] },
+                                    pool: pool.map { lat[$0] })
+    let a = try m.adapt(support: pool.prefix(10).map { (arch: data.archs[$0], latencyMs: lat[$0]) }, normaliser: norm)
+    XCTAssertEqual(try a.predictMs([data.archs[4000]]).count, 1)
+  }
+}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class PredictorSmokeTests: XCTestCase {
-  func testPackageBuilds() { XCTAssertTrue(true) }
-}

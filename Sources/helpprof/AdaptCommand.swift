@@ -213,7 +213,9 @@ struct AdaptCommand: ParsableCommand {
                             m.count, m.spearman, m.kendall, m.mapePercent, m.within10Percent, m.within5Percent))
         lines.append("validation measurements: \(validationCSV ?? "")  (helpprof report --predictor \(out) --measurements \(validationCSV ?? ""))")
       }
-      lines.append("next: helpprof predict --predictor \(out) --index 1462   |   python3 tools/helpprof_predictor.py \(out) --index 1462")
+      lines.append(dp.space == .nb201
+        ? "next: helpprof predict --predictor \(out) --index 1462   |   python3 tools/helpprof_predictor.py \(out) --index 1462"
+        : "next: helpprof predict --predictor \(out) --config '\(shotList.first?.arch ?? "r=224 d=... ks=... e=...")'")
       print(lines.joined(separator: "\n"))
     }
   }

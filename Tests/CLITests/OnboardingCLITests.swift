@@ -63,4 +63,137 @@ final class OnboardingCLITests: XCTestCase {
     XCTAssertEqual(other.status, 64)
     XCTAssertTrue(other.stderr.contains("threads = 1, but this run uses 2"), other.stderr)
   }
+
+  // MARK: predict / report / adapt
+
+  /// The adapted NB201 predictor fixture shared with the Python tests (written by `helpprof adapt`).
+  static var fixtureDir: URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("tools/tests/fixtures")
+  }
+  static var nb201Predictor: String { fixtureDir.appendingPathComponent("nb201-test.helpp").path }
+
+  /// A copy of the fixture with `old` replaced by `new` (same length) in the header, or truncated.
+  private func edited(_ dir: URL, _ name: String, replace old: String? = nil, with new: String? = nil,
+                      flipByteFromEnd: Int? = nil, truncateTo: Int? = nil) throws -> String {
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Self.nb201Predictor)))
+    if let old, let new {
+      let o = Array(old.utf8), n = Array(new.utf8)
+      XCTAssertEqual(o.count, n.count)
+      guard let at = (0...(bytes.count - o.count)).first(where: { Array(bytes[$0..<($0 + o.count)]) == o }) else {
+        XCTFail("'\(old)' not in fixture"); return ""
+      }
+      bytes.replaceSubrange(at..<(at + o.count), with: n)
+    }
+    if let k = flipByteFromEnd { bytes[bytes.count - k] ^= 0x01 }
+    if let t = truncateTo { bytes = Array(bytes.prefix(t)) }
+    let path = dir.appendingPathComponent(name).path
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    return path
+  }
+
+  func testPredictFromFixture() throws {
+    let one = try runHelpprof(["predict", "--predictor", Self.nb201Predictor, "--index", "1462", "--json"])
+    XCTAssertEqual(one.status, 0, one.stderr)
+    let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as? [[String: Any]])
+    XCTAssertEqual(rows.count, 1)
+    XCTAssertEqual(rows[0]["index"] as? Int, 1462)
+    let ms = try XCTUnwrap(rows[0]["predicted_ms"] as? Double)
+    XCTAssertTrue(ms > 0 && ms.isFinite)
+    // Same cell by arch string gives the same number.
+    let byArch = try runHelpprof(["predict", "--predictor", Self.nb201Predictor, "--arch", rows[0]["arch"] as? String ?? "", "--json"])
+    XCTAssertEqual(byArch.status, 0, byArch.stderr)
+    let rows2 = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(byArch.stdout.utf8)) as? [[String: Any]])
+    XCTAssertEqual(rows2[0]["predicted_ms"] as? Double, ms)
+    // A file of indices, arch strings and comments (the --all path is the same batch code).
+    let dir = try makeTempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("archs.txt")
+    let lines = ["# comment", "1462", rows[0]["arch"] as? String ?? ""] + (0..<50).map { String($0 * 300) }
+    try Data(lines.joined(separator: "\n").utf8).write(to: file)
+    let many = try runHelpprof(["predict", "--predictor", Self.nb201Predictor, "--archs-file", file.path, "--json"])
+    XCTAssertEqual(many.status, 0, many.stderr)
+    let manyRows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(many.stdout.utf8)) as? [[String: Any]])
+    XCTAssertEqual(manyRows.count, 52)
+    XCTAssertEqual(manyRows[0]["predicted_ms"] as? Double, ms)
+    XCTAssertEqual(manyRows[1]["predicted_ms"] as? Double, ms)
+  }
+
+  func testPredictBadInput() throws {
+    let range = try runHelpprof(["predict", "--predictor", Self.nb201Predictor, "--index", "15625"])
+    XCTAssertEqual(range.status, 64)
+    XCTAssertTrue(range.stderr.contains("--index 15625 out of range"), range.stderr)
+    let config = try runHelpprof(["predict", "--predictor", Self.nb201Predictor, "--config", "r=224"])
+    XCTAssertEqual(config.status, 64)
+    XCTAssertTrue(config.stderr.contains("needs an ofa predictor"), config.stderr)
+    let nothing = try runHelpprof(["predict", "--predictor", Self.nb201Predictor])
+    XCTAssertEqual(nothing.status, 64)
+    let missing = try runHelpprof(["predict", "--predictor", "/nonexistent/x.helpp", "--index", "1"])
+    XCTAssertEqual(missing.status, 1)
+    XCTAssertTrue(missing.stderr.contains("/nonexistent/x.helpp"), missing.stderr)
+  }
+
+  func testPredictRejectsBadPredictorFiles() throws {
+    let dir = try makeTempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let cases: [(String, String)] = [
+      (try edited(dir, "newer.helpp", replace: "\"format_version\":\"1\"", with: "\"format_version\":\"2\""), "newer"),
+      (try edited(dir, "corrupt.helpp", flipByteFromEnd: 5), "checksum mismatch"),
+      (try edited(dir, "short.helpp", truncateTo: 5), "at least 8"),
+      (try edited(dir, "cut.helpp", truncateTo: 10_000), "data_offsets"),
+      (try edited(dir, "space.helpp", replace: "\"space\":\"nb201\"", with: "\"space\":\"ofa\"  "), "fc1.weight"),
+      (try edited(dir, "dtype.helpp", replace: "\"dtype\":\"F32\"", with: "\"dtype\":\"F16\""), "dtype 'F16'"),
+    ]
+    for (path, message) in cases {
+      let r = try runHelpprof(["predict", "--predictor", path, "--index", "1"])
+      XCTAssertEqual(r.status, 65, "\(path): \(r.stderr)")
+      XCTAssertTrue(r.stderr.contains(message), "\(path): '\(r.stderr)' should contain '\(message)'")
+      XCTAssertFalse(r.stderr.contains("Fatal error"), r.stderr)
+    }
+  }
+
+  func testReportWritesSelfContainedHTML() throws {
+    let dir = try makeTempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let csv = dir.appendingPathComponent("m.csv")
+    try Data("arch_index,latency_ms\n1462,9.1\n0,2.5\n100,3.3\n2000,1.7\n".utf8).write(to: csv)
+    let out = dir.appendingPathComponent("report.html").path
+    let r = try runHelpprof(["report", "--predictor", Self.nb201Predictor, "--measurements", csv.path, "--out", out])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let html = try String(contentsOfFile: out, encoding: .utf8)
+    XCTAssertTrue(html.contains("<svg"))
+    XCTAssertFalse(html.contains("<script"))
+    XCTAssertTrue(html.contains("Spearman"))
+    let bad = dir.appendingPathComponent("bad.csv")
+    try Data("arch_index,latency_ms\n1462,fast\n".utf8).write(to: bad)
+    let rb = try runHelpprof(["report", "--predictor", Self.nb201Predictor, "--measurements", bad.path, "--out", out])
+    XCTAssertEqual(rb.status, 65)
+    XCTAssertTrue(rb.stderr.contains("line 2"), rb.stderr)
+  }
+
+  func testAdaptRefusesMissingWrongSpaceAndIncompleteProfiles() throws {
+    let dir = try makeTempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let none = try runHelpprof(["adapt", "--profile", dir.appendingPathComponent("absent.json").path])
+    XCTAssertEqual(none.status, 64)
+    XCTAssertTrue(none.stderr.contains("run `helpprof embed` first"), none.stderr)
+    // An (incomplete) OFA profile.
+    let profile = """
+      {"format":"helpprof-device-profile","schemaVersion":1,"helpprofVersion":"t","createdAt":"x","updatedAt":"x",
+       "space":"ofa","host":{"hostname":"h","cpuModel":"c","logicalCPUs":2,"simdLevel":"s","openBLASCore":"o",
+       "kernel":"k","os":"o","virtualization":"v","frequencyScaling":"f","warnings":[]},
+       "settings":{"kernels":"default","threads":1,"batch":1,"protocolSummary":"p","metaPredictorID":"m"},
+       "references":[{"arch":{"index":1,"arch":"a"}},{"arch":{"index":2,"arch":"b"}}]}
+      """
+    let path = dir.appendingPathComponent("ofa.json").path
+    try Data(profile.utf8).write(to: URL(fileURLWithPath: path))
+    let wrong = try runHelpprof(["adapt", "--profile", path, "--space", "nb201"])
+    XCTAssertEqual(wrong.status, 65)
+    XCTAssertTrue(wrong.stderr.contains("is for search space 'ofa': expected 'nb201'"), wrong.stderr)
+    let incomplete = try runHelpprof(["adapt", "--profile", path])
+    XCTAssertEqual(incomplete.status, 65)
+    XCTAssertTrue(incomplete.stderr.contains("incomplete"), incomplete.stderr)
+    let shots = try runHelpprof(["adapt", "--profile", path, "--shots", "0"])
+    XCTAssertEqual(shots.status, 64)
+  }
 }

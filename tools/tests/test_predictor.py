@@ -183,3 +183,14 @@ def test_live_against_helpprof_adapt(tmp_path):
     ms = p.predict_ms([row["arch"] for row in swift])
     ref = np.array([row["predicted_ms"] for row in swift])
     assert np.max(np.abs(ms - ref) / ref) < 1e-4
+
+
+def test_ofa_matches_swift_predictions_within_1e4():
+    with open(os.path.join(FIXTURES, "ofa-test-predictions.json")) as handle:
+        rows = json.load(handle)["predictions"]
+    p = load_predictor(os.path.join(FIXTURES, "ofa-test.helpp"), expected_space="ofa")
+    ms = p.predict_ms([r["arch"] for r in rows])
+    swift = np.array([r["predicted_ms"] for r in rows])
+    assert np.max(np.abs(ms - swift) / swift) < 1e-4
+    with pytest.raises(PredictorFileError, match="expected 'nb201'"):
+        load_predictor(os.path.join(FIXTURES, "ofa-test.helpp"), expected_space="nb201")

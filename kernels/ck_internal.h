@@ -49,5 +49,15 @@ void ck_ukr_avx2(int kc, const float *ap, const float *bp, float *c, int ldc, in
 void ck_ukr_avx512(int kc, const float *ap, const float *bp, float *c, int ldc, int mr, int nr, int acc);
 void ck_ukr_avx512_8x32(int kc, const float *ap, const float *bp, float *c, int ldc, int mr, int nr, int acc);
 #endif
+typedef void (*ck_ukernel_offs_fn)(int kc, const float *ap, const float *base, const int *offs, float *c, int ldc,
+                                   int mr, int nr, int acc);
+void ck_ukr_portable_offs(int kc, const float *ap, const float *base, const int *offs, float *c, int ldc, int mr,
+                          int nr, int acc);
+#if defined(__x86_64__)
+void ck_ukr_avx2_offs(int kc, const float *ap, const float *base, const int *offs, float *c, int ldc, int mr, int nr,
+                      int acc);
+void ck_ukr_avx512_8x32_offs(int kc, const float *ap, const float *base, const int *offs, float *c, int ldc, int mr,
+                             int nr, int acc);
+#endif
 enum { CK_PACK_MR = 6 };
 #endif

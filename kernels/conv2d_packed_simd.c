@@ -39,7 +39,29 @@ void ck_conv2d_pack_weights(const ck_conv *c, const float *w, float *packed) {
   }
 }
 
-size_t ck_conv2d_packed_workspace_floats(const ck_conv *c) { return (size_t)32 * conv_k(c) + 64; }
+static ck_ukernel_offs_fn level_ukr_offs(int level) {
+#if defined(__x86_64__)
+  if (level == 2) return ck_ukr_avx512_8x32_offs;
+  if (level == 1) return ck_ukr_avx2_offs;
+#endif
+  (void)level;
+  return ck_ukr_portable_offs;
+}
+
+/* Workspace of the stride-1 implicit-GEMM path: padded input (+ slack), offsets (2 sets), C tile, a packed tail
+ * panel. Floats. */
+static size_t implicit_floats(const ck_conv *c) {
+  const size_t k = (size_t)conv_k(c), hp = (size_t)c->h + 2 * c->pad, wp = (size_t)c->w + 2 * c->pad;
+  const size_t padded = (size_t)c->cin * hp * wp + c->kw + 64;
+  const size_t mpad = (size_t)c->cout + 8;
+  return ck_round16(padded) + ck_round16(2 * k) + ck_round16(mpad * 32) + ck_round16(k * 32) + 64;
+}
+
+size_t ck_conv2d_packed_workspace_floats(const ck_conv *c) {
+  const size_t panel = (size_t)32 * conv_k(c) + 64;
+  const size_t implicit = c->stride == 1 ? implicit_floats(c) : 0;
+  return panel > implicit ? panel : implicit;
+}
 
 /* im2col of output pixels [j0, j1) of one image into a single B panel bp[k][nr] (stays in L1/L2 while the
  * micro-kernels consume it). Columns past j1 are left as they are: the micro-kernel never stores them. */
@@ -90,8 +112,96 @@ static void im2col_panel(const ck_conv *c, const float *x, int j0, int j1, float
   }
 }
 
+static inline void epilogue_row(int act, float *o, const float *src, int count, float bv, const float *rr) {
+  if (act == CK_ACT_NONE) for (int t = 0; t < count; t++) o[t] = src[t] + bv;
+  else if (act == CK_ACT_RELU) for (int t = 0; t < count; t++) { const float v = src[t] + bv; o[t] = v > 0.0f ? v : 0.0f; }
+  else for (int t = 0; t < count; t++) o[t] = ck_apply_act(act, src[t] + bv);
+  if (rr) for (int t = 0; t < count; t++) o[t] += rr[t];
+}
+
+/* Stride-1 conv as an implicit GEMM: output computed over the padded-width domain f = oy * Wp + ox, where B row
+ * (ci, ky, kx) is the padded input plane shifted by ky * Wp + kx -- read in place by the micro-kernel, no im2col.
+ * 1×1 unpadded convs read the input rows directly and write the output directly. */
+static void conv_implicit(const ck_conv *c, const float *in, const float *pw, const float *bias,
+                          const float *residual, float *out, float *ws, int level) {
+  const int nr = level_nr(level), MR = level_mr(level);
+  const ck_ukernel_offs_fn ukr = level_ukr_offs(level);
+  const int m = c->cout, k = conv_k(c), kh = c->kh, kw = c->kw, p = c->pad, oh = c->oh, ow = c->ow;
+  const int n = oh * ow, pointwise = kh == 1 && kw == 1 && p == 0;
+  const int hp = c->h + 2 * p, wpd = c->w + 2 * p;
+  const size_t plane = (size_t)hp * wpd, in_image = (size_t)c->cin * c->h * c->w, out_image = (size_t)m * n;
+  const size_t k_sz = (size_t)k;
+  float *padded = ws;
+  int *offs = (int *)(ws + ck_round16((size_t)c->cin * plane + kw + 64));
+  int *offs_tail = offs + k;
+  float *tile = (float *)(offs + ck_round16(2 * k_sz));
+  float *tail_panel = tile + ck_round16(((size_t)m + 8) * 32);
+  const int nprime = pointwise ? n : oh * wpd;
+  const int mpanels = (m + MR - 1) / MR;
+  for (int ci = 0, row = 0; ci < c->cin; ci++)
+    for (int ky = 0; ky < kh; ky++)
+      for (int kx = 0; kx < kw; kx++, row++) {
+        offs[row] = pointwise ? ci * n : (int)(ci * plane) + ky * wpd + kx;
+        offs_tail[row] = row * nr;
+      }
+  if (!pointwise) memset(padded, 0, sizeof(float) * ((size_t)c->cin * plane + kw + 64));
+  for (int b = 0; b < c->n; b++) {
+    const float *x = in + b * in_image;
+    float *y = out + b * out_image;
+    const float *r = residual ? residual + b * out_image : 0;
+    const float *base = x;
+    if (!pointwise) {
+      for (int ci = 0; ci < c->cin; ci++)
+        for (int iy = 0; iy < c->h; iy++)
+          memcpy(padded + ci * plane + (size_t)(iy + p) * wpd + p, x + ci * (size_t)c->h * c->w + (size_t)iy * c->w,
+                 sizeof(float) * (size_t)c->w);
+      base = padded;
+    }
+    for (int j0 = 0; j0 < nprime; j0 += nr) {
+      const int nrr = ck_min(nr, nprime - j0);
+      const float *bbase = base + j0;
+      const int *o = offs;
+      if (pointwise && nrr < nr) { /* last partial panel: pack it so no load runs past the input tensor */
+        for (int q = 0; q < k; q++)
+          for (int t = 0; t < nr; t++) tail_panel[(size_t)q * nr + t] = t < nrr ? x[(size_t)q * n + j0 + t] : 0.0f;
+        bbase = tail_panel;
+        o = offs_tail;
+      }
+      float *dst = pointwise ? y + j0 : tile;
+      const int ldc = pointwise ? n : nr;
+      for (int pc = 0; pc < k; pc += CK_GEMM_KC) {
+        const int kc = ck_min(CK_GEMM_KC, k - pc);
+        for (int ip = 0; ip < mpanels; ip++) {
+          const int mrr = ck_min(MR, m - ip * MR);
+          ukr(kc, pw + (size_t)ip * k * MR + (size_t)pc * MR, bbase, o + pc, dst + (size_t)ip * MR * ldc, ldc, mrr,
+              nrr, pc > 0);
+        }
+      }
+      if (pointwise) {
+        for (int i = 0; i < m; i++)
+          epilogue_row(c->act, y + (size_t)i * n + j0, y + (size_t)i * n + j0, nrr, bias ? bias[i] : 0.0f,
+                       r ? r + (size_t)i * n + j0 : 0);
+        continue;
+      }
+      for (int f = j0, end = j0 + nrr; f < end;) {
+        const int oy = f / wpd, ox = f % wpd, seg = ck_min(wpd - ox, end - f);
+        const int valid = ox < ow ? ck_min(seg, ow - ox) : 0;
+        for (int i = 0; valid > 0 && i < m; i++) {
+          const size_t at = (size_t)i * n + (size_t)oy * ow + ox;
+          epilogue_row(c->act, y + at, tile + (size_t)i * nr + (f - j0), valid, bias ? bias[i] : 0.0f, r ? r + at : 0);
+        }
+        f += seg;
+      }
+    }
+  }
+}
+
 void ck_conv2d_packed_simd(const ck_conv *c, const float *in, const float *packed_weight, const float *bias,
                            const float *residual, float *out, float *workspace) {
+  if (c->stride == 1) {
+    conv_implicit(c, in, packed_weight, bias, residual, out, workspace, ck_simd_level());
+    return;
+  }
   const int level = ck_simd_level(), nr = level_nr(level), MR = level_mr(level);
   const ck_ukernel_fn ukr = level_ukr(level);
   const int m = c->cout, k = conv_k(c), n = c->oh * c->ow;

@@ -51,6 +51,36 @@ void ck_ukr_avx2(int kc, const float *ap, const float *bp, float *c, int ldc, in
   }
 }
 
+/* 6×16 with B rows read in place at base + offs[p] (implicit-GEMM conv). */
+__attribute__((target("avx2,fma")))
+void ck_ukr_avx2_offs(int kc, const float *ap, const float *base, const int *offs, float *c, int ldc, int mr, int nr,
+                      int acc) {
+  __m256 r[6][2];
+  for (int i = 0; i < 6; i++) { r[i][0] = _mm256_setzero_ps(); r[i][1] = _mm256_setzero_ps(); }
+  for (int p = 0; p < kc; p++) {
+    const float *bp = base + offs[p];
+    const __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8);
+    for (int i = 0; i < 6; i++) {
+      const __m256 a = _mm256_broadcast_ss(ap + i);
+      r[i][0] = _mm256_fmadd_ps(a, b0, r[i][0]);
+      r[i][1] = _mm256_fmadd_ps(a, b1, r[i][1]);
+    }
+    ap += 6;
+  }
+  float t[6][16] __attribute__((aligned(32)));
+  for (int i = 0; i < 6; i++) {
+    _mm256_store_ps(t[i], r[i][0]);
+    _mm256_store_ps(t[i] + 8, r[i][1]);
+  }
+  for (int i = 0; i < mr; i++) {
+    float *cr = c + (size_t)i * ldc;
+    if (acc)
+      for (int j = 0; j < nr; j++) cr[j] += t[i][j];
+    else
+      for (int j = 0; j < nr; j++) cr[j] = t[i][j];
+  }
+}
+
 void ck_gemm_avx2(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc,
                   int accumulate, float *workspace) {
   ck_gemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace, MR, NR, ck_ukr_avx2);

@@ -78,6 +78,35 @@ void ck_ukr_avx512_8x32(int kc, const float *ap, const float *bp, float *c, int 
   }
 }
 
+/* 8×32 with B rows read in place: row p of the panel starts at base + offs[p] (implicit-GEMM conv, no im2col). */
+__attribute__((target("avx512f")))
+void ck_ukr_avx512_8x32_offs(int kc, const float *ap, const float *base, const int *offs, float *c, int ldc, int mr,
+                             int nr, int acc) {
+  __m512 r[8][2];
+  for (int i = 0; i < 8; i++) { r[i][0] = _mm512_setzero_ps(); r[i][1] = _mm512_setzero_ps(); }
+  for (int p = 0; p < kc; p++) {
+    const float *bp = base + offs[p];
+    const __m512 b0 = _mm512_loadu_ps(bp), b1 = _mm512_loadu_ps(bp + 16);
+    for (int i = 0; i < 8; i++) {
+      const __m512 a = _mm512_set1_ps(ap[i]);
+      r[i][0] = _mm512_fmadd_ps(a, b0, r[i][0]);
+      r[i][1] = _mm512_fmadd_ps(a, b1, r[i][1]);
+    }
+    ap += 8;
+  }
+  const __mmask16 m0 = (__mmask16)(nr >= 16 ? 0xFFFF : ((1u << nr) - 1u));
+  const __mmask16 m1 = (__mmask16)(nr >= 32 ? 0xFFFF : (nr <= 16 ? 0 : ((1u << (nr - 16)) - 1u)));
+  for (int i = 0; i < mr; i++) {
+    float *cr = c + (size_t)i * ldc;
+    if (acc) {
+      r[i][0] = _mm512_add_ps(r[i][0], _mm512_maskz_loadu_ps(m0, cr));
+      r[i][1] = _mm512_add_ps(r[i][1], _mm512_maskz_loadu_ps(m1, cr + 16));
+    }
+    _mm512_mask_storeu_ps(cr, m0, r[i][0]);
+    _mm512_mask_storeu_ps(cr + 16, m1, r[i][1]);
+  }
+}
+
 void ck_gemm_avx512(int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc,
                     int accumulate, float *workspace) {
   ck_gemm_blocked(m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace, MR, NR, ck_ukr_avx512);

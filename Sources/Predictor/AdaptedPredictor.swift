@@ -19,7 +19,8 @@ public struct AdaptedPredictor {
     self.metadata = metadata
   }
 
-  /// Predicted normalised targets (before de-normalisation), in chunks of `chunk` architectures.
+  /// Predicted normalised targets (before de-normalisation) through the differentiable graph (reference
+  /// path; `predictMs` uses the equivalent `FastForward`), in chunks of `chunk` architectures.
   public func predictNormalised(_ archs: [ArchKey], chunk: Int = 4096) throws -> [Float] {
     let net = PredictorNetwork(config: config)
     let enc = ArchEncoder(space: config.space, liveFeature: config.liveFeature)
@@ -39,7 +40,16 @@ public struct AdaptedPredictor {
 
   /// Predicted latency in milliseconds.
   public func predictMs(_ archs: [ArchKey]) throws -> [Double] {
-    try predictNormalised(archs).map { normaliser.denormalise($0) }
+    let fast = FastForward(config: config, p: parameters, hw: normaliser.embedding)
+    var out: [Double] = []
+    out.reserveCapacity(archs.count)
+    var start = 0
+    while start < archs.count {
+      let part = Array(archs[start..<min(start + 16384, archs.count)])
+      out += try fast.run(part).map { normaliser.denormalise($0) }
+      start += 16384
+    }
+    return out
   }
 
   /// Portable file content: predictor tensors by name, `hw_embedding` (1 × refs), and metadata keys

@@ -67,6 +67,10 @@ final class MetaTrainingTests: XCTestCase {
                                     metadata: st.metadata)
     XCTAssertEqual(try back.predictMs(Array(data.archs[0..<50])), p2)
     XCTAssertTrue(p2.allSatisfy { $0 > 0 && $0.isFinite })
+    // The fast inference path equals the differentiable graph forward.
+    let some = Array(data.archs[0..<300]) + Array(data.archs[15_000..<15_100])
+    let viaGraph = try adapted.predictNormalised(some).map { adapted.normaliser.denormalise($0) }
+    for (x, y) in zip(try adapted.predictMs(some), viaGraph) { XCTAssertEqual(x, y, accuracy: 1e-4 * y) }
     // Missing reference → clear error.
     XCTAssertThrowsError(try a.adapt(measurements: Array(meas.dropFirst())))
   }
@@ -79,6 +83,8 @@ final class MetaTrainingTests: XCTestCase {
     let norm = try DeviceNormaliser(recipe: .helpMinMax, referenceMs: data.helpReferences.map { lat[$0] },
                                     pool: pool.map { lat[$0] })
     let a = try m.adapt(support: pool.prefix(10).map { (arch: data.archs[$0], latencyMs: lat[$0]) }, normaliser: norm)
-    XCTAssertEqual(try a.predictMs([data.archs[4000]]).count, 1)
+    let some = Array(data.archs[4000..<4100])
+    let viaGraph = try a.predictNormalised(some).map { a.normaliser.denormalise($0) }
+    for (x, y) in zip(try a.predictMs(some), viaGraph) { XCTAssertEqual(x, y, accuracy: 1e-4 * abs(y) + 1e-6) }
   }
 }

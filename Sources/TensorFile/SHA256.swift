@@ -22,14 +22,31 @@ public struct SHA256: Sendable {
 
   /// Feeds bytes.
   public mutating func update<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
-    for b in bytes {
-      buffer.append(b)
-      length &+= 1
+    let done: Bool? = bytes.withContiguousStorageIfAvailable { update(buffer: UnsafeRawBufferPointer($0)); return true }
+    if done == nil { update(buffer: Array(bytes)) }
+  }
+
+  /// Feeds an array of bytes (full blocks are compressed straight from the array).
+  public mutating func update(buffer bytes: [UInt8]) {
+    bytes.withUnsafeBytes { update(buffer: $0) }
+  }
+
+  private mutating func update(buffer p: UnsafeRawBufferPointer) {
+    var i = 0
+    let n = p.count
+    length &+= UInt64(n)
+    if !buffer.isEmpty {
+      while i < n && buffer.count < 64 { buffer.append(p[i]); i += 1 }
       if buffer.count == 64 {
-        compress(buffer)
+        buffer.withUnsafeBytes { compress($0, 0) }
         buffer.removeAll(keepingCapacity: true)
       }
     }
+    while n - i >= 64 {
+      compress(p, i)
+      i += 64
+    }
+    while i < n { buffer.append(p[i]); i += 1 }
   }
 
   /// The digest as 64 lowercase hex characters.
@@ -40,7 +57,10 @@ public struct SHA256: Sendable {
     for i in (0..<8).reversed() { pad.append(UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(i)))) }
     for b in pad {
       buffer.append(b)
-      if buffer.count == 64 { compress(buffer); buffer.removeAll(keepingCapacity: true) }
+      if buffer.count == 64 {
+        buffer.withUnsafeBytes { compress($0, 0) }
+        buffer.removeAll(keepingCapacity: true)
+      }
     }
     let digits = Array("0123456789abcdef")
     var s = ""
@@ -59,27 +79,28 @@ public struct SHA256: Sendable {
 
   private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 
-  private mutating func compress(_ block: [UInt8]) {
-    var w = [UInt32](repeating: 0, count: 64)
-    for i in 0..<16 {
-      w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8
-        | UInt32(block[4 * i + 3])
+  private mutating func compress(_ p: UnsafeRawBufferPointer, _ offset: Int) {
+    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+      for i in 0..<16 {
+        let o = offset &+ 4 &* i
+        w[i] = UInt32(p[o]) << 24 | UInt32(p[o &+ 1]) << 16 | UInt32(p[o &+ 2]) << 8 | UInt32(p[o &+ 3])
+      }
+      for i in 16..<64 {
+        let s0 = SHA256.rotr(w[i - 15], 7) ^ SHA256.rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
+        let s1 = SHA256.rotr(w[i - 2], 17) ^ SHA256.rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
+        w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+      }
+      var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
+      for i in 0..<64 {
+        let s1 = SHA256.rotr(e, 6) ^ SHA256.rotr(e, 11) ^ SHA256.rotr(e, 25)
+        let ch = (e & f) ^ (~e & g)
+        let t1 = hh &+ s1 &+ ch &+ SHA256.k[i] &+ w[i]
+        let s0 = SHA256.rotr(a, 2) ^ SHA256.rotr(a, 13) ^ SHA256.rotr(a, 22)
+        let maj = (a & b) ^ (a & c) ^ (b & c)
+        let t2 = s0 &+ maj
+        hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+      }
+      h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
     }
-    for i in 16..<64 {
-      let s0 = SHA256.rotr(w[i - 15], 7) ^ SHA256.rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-      let s1 = SHA256.rotr(w[i - 2], 17) ^ SHA256.rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-      w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-    }
-    var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
-    for i in 0..<64 {
-      let s1 = SHA256.rotr(e, 6) ^ SHA256.rotr(e, 11) ^ SHA256.rotr(e, 25)
-      let ch = (e & f) ^ (~e & g)
-      let t1 = hh &+ s1 &+ ch &+ SHA256.k[i] &+ w[i]
-      let s0 = SHA256.rotr(a, 2) ^ SHA256.rotr(a, 13) ^ SHA256.rotr(a, 22)
-      let maj = (a & b) ^ (a & c) ^ (b & c)
-      let t2 = s0 &+ maj
-      hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-    }
-    h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
   }
 }

@@ -112,7 +112,15 @@ public struct Tensor: Equatable, Sendable {
   /// Values as Float (F32 exactly; other dtypes converted).
   public func floatValues() -> [Float] {
     if dtype == .f32 {
-      return (0..<elementCount).map { Float(bitPattern: UInt32(truncatingIfNeeded: word($0))) }
+      let n = elementCount
+      return bytes.withUnsafeBytes { raw in
+        [Float](unsafeUninitializedCapacity: n) { out, count in
+          for i in 0..<n {
+            out[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 &* i, as: UInt32.self)))
+          }
+          count = n
+        }
+      }
     }
     return doubleValues().map { Float($0) }
   }

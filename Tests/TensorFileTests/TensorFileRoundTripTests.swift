@@ -129,6 +129,20 @@ final class TensorFileRoundTripTests: XCTestCase {
                    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     XCTAssertEqual(SHA256.hex([UInt8](repeating: 0x61, count: 1000)),
                    "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    // Incremental updates in awkward chunk sizes give the same digest (buffering across block edges).
+    for chunk in [1, 7, 63, 64, 65, 130] {
+      var h = SHA256()
+      var left = 1000
+      while left > 0 {
+        let n = min(chunk, left)
+        h.update([UInt8](repeating: 0x61, count: n))
+        left -= n
+      }
+      XCTAssertEqual(h.hexDigest(), "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3", "chunk \(chunk)")
+    }
+    var lazy = SHA256()
+    lazy.update("abc".utf8)  // a non-contiguous sequence
+    XCTAssertEqual(lazy.hexDigest(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
   }
 
   func testHeaderJSONParsesEscapesAndNumbers() throws {

@@ -1,9 +1,9 @@
 import Counters
 
-/// The measurement state of one arch inside a window: its network (while alive), samples and attempts.
+/// The measurement state of one arch inside a block: its network (while alive) and the samples of every sweep.
 final class ArchState {
-  /// A finished attempt: stats of the used samples, the samples, thread CPU samples, load and verdict.
-  struct Attempt {
+  /// Statistics of the samples so far and the verdict.
+  struct Result {
     let stats: SampleStats
     /// Samples the stats are over (preempted runs removed when filtering).
     let samples: [Double]
@@ -11,76 +11,73 @@ final class ArchState {
     /// Runs set aside as preempted.
     let preempted: Int
     let otherCores: Double
-    let noisy: Bool
-    /// Why it is noisy: "spread", "preempted", "load" (comma-joined), or "".
+    let converged: Bool
+    /// Why it is noisy: "spread", "preempted", "load"; empty when clean.
     let reasons: [String]
+    var noisy: Bool { !reasons.isEmpty }
+    /// Disturbances that hit this measurement (worth another sweep), as opposed to machine load alone.
+    var disturbed: Bool { reasons.contains("spread") || reasons.contains("preempted") }
   }
-
-  enum Verdict { case `continue`, remeasure, done }
 
   let spec: ArchSpec
   /// Position in the caller's list, to return rows in input order.
   let position: Int
   var workload: Workload?
-  /// Wall-clock and thread-CPU milliseconds of every timed run of the current attempt.
+  /// Wall-clock and thread-CPU milliseconds of every timed run, all sweeps.
   var wall: [Double] = []
   var cpu: [Double] = []
   var timedNs: UInt64 = 0
-  /// Other processes' CPU-seconds and wall seconds of the rounds this attempt took part in.
+  /// Other processes' CPU-seconds and wall seconds of the rounds this arch took part in.
   var otherSeconds = 0.0
   var wallSeconds = 0.0
-  var attempts: [Attempt] = []
+  /// Sweeps this arch took part in.
+  var sweeps = 0
+  /// Timed runs at the start of the current sweep.
+  var runsAtSweepStart = 0
 
   init(spec: ArchSpec, position: Int) {
     self.spec = spec
     self.position = position
   }
 
-  /// Whether run `i` was descheduled: wall exceeds CPU time by more than the slack.
+  /// Whether a run was descheduled: wall exceeds CPU time by more than the slack.
   static func preempted(wall: Double, cpu: Double, _ p: MeasurementProtocol) -> Bool {
     wall - cpu > max(p.preemptSlack * wall, p.preemptSlackMicros / 1000)
   }
 
-  /// After a round: keep going, start a re-measurement (noisy attempt stored), or done.
-  /// `filterPreempted`: set preempted runs aside (wall metric, single thread).
-  func evaluate(_ p: MeasurementProtocol, filterPreempted: Bool = false) -> Verdict {
+  /// Timed runs in the current sweep.
+  var runsThisSweep: Int { wall.count - runsAtSweepStart }
+
+  /// Whether the time or sample cap is reached.
+  func capped(_ p: MeasurementProtocol) -> Bool {
+    wall.count >= p.maxSamples || Double(timedNs) / 1e9 >= p.maxSecondsPerArch
+  }
+
+  /// Stats and verdict over every sample so far; nil before the first sample.
+  /// `filterPreempted`: set preempted runs aside (wall metric, single thread); with fewer than 3 undisturbed
+  /// runs every run is used.
+  func result(_ p: MeasurementProtocol, filterPreempted: Bool) -> Result? {
     var samples = p.metric == .wall ? wall : cpu
     var cpuUsed = cpu
     var preemptedCount = 0
     if filterPreempted {
       let keep = wall.indices.filter { !ArchState.preempted(wall: wall[$0], cpu: cpu[$0], p) }
       preemptedCount = wall.count - keep.count
-      samples = keep.map { wall[$0] }
-      cpuUsed = keep.map { cpu[$0] }
+      if keep.count >= 3 {
+        samples = keep.map { wall[$0] }
+        cpuUsed = keep.map { cpu[$0] }
+      }
     }
-    let runs = wall.count
-    let capped = runs >= 3 && (runs >= p.maxSamples || Double(timedNs) / 1e9 >= p.maxSecondsPerArch)
-    var stats = SampleStats(samples)
-    let converged = stats.map { $0.count >= p.minSamples && $0.relativeIQR <= p.targetRelativeIQR } ?? false
-    guard converged || capped else { return .continue }
-    if stats == nil || samples.count < 3 {
-      // Too few undisturbed runs: fall back to every run.
-      samples = p.metric == .wall ? wall : cpu
-      cpuUsed = cpu
-      stats = SampleStats(samples)
-    }
-    guard let stats else { return .continue }
+    guard let stats = SampleStats(samples) else { return nil }
+    let converged = stats.count >= p.minSamples && stats.relativeIQR <= p.targetRelativeIQR
     let other = wallSeconds > 0 ? otherSeconds / wallSeconds : 0
     var reasons: [String] = []
     if !converged { reasons.append("spread") }
-    if runs > 0 && Double(preemptedCount) / Double(runs) > p.maxPreemptedFraction { reasons.append("preempted") }
-    if other >= p.noisyOtherCores { reasons.append("load") }
-    attempts.append(Attempt(stats: stats, samples: samples, cpu: cpuUsed, preempted: preemptedCount,
-                            otherCores: other, noisy: !reasons.isEmpty, reasons: reasons))
-    let disturbed = reasons.contains("spread") || reasons.contains("preempted")
-    if disturbed && attempts.count <= p.remeasureLimit {
-      wall = []
-      cpu = []
-      timedNs = 0
-      otherSeconds = 0
-      wallSeconds = 0
-      return .remeasure
+    if !wall.isEmpty && Double(preemptedCount) / Double(wall.count) > p.maxPreemptedFraction {
+      reasons.append("preempted")
     }
-    return .done
+    if other >= p.noisyOtherCores { reasons.append("load") }
+    return Result(stats: stats, samples: samples, cpu: cpuUsed, preempted: preemptedCount, otherCores: other,
+                  converged: converged, reasons: reasons)
   }
 }

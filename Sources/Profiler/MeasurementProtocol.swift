@@ -10,37 +10,45 @@ public enum TimingMetric: String, Codable, Sendable, CaseIterable {
   case cpu
 }
 
-/// How each architecture is measured: warm-up, repetitions, stopping rule, noise handling.
+/// How each architecture is measured: warm-up, sweeps, repetitions, stopping rule, noise handling.
 ///
-/// Archs are measured in windows of `window` archs. Within a window they are timed in interleaved rounds —
-/// every pending arch gets `rewarmRuns` untimed runs then `samplesPerRound` timed runs per round — so slow
-/// drift hits them alike. An arch stops when it has `minSamples` and IQR/median ≤ `targetRelativeIQR`, or at
-/// `maxSamples` / `maxSecondsPerArch` of timed runs.
+/// Archs are measured a *block* (`block` archs) at a time. Within a block every arch is measured in `sweeps`
+/// separate sweeps over the block, so that slow drift and load phases (other processes starting and stopping)
+/// hit every arch alike instead of a few archs completely. Each sweep walks the block in windows of `window`
+/// archs: networks are built (and warmed up) for the window, timed in interleaved rounds — each pending arch
+/// gets `rewarmRuns` untimed runs then up to `samplesPerRound` timed runs per round — until each has its
+/// sweep quota of ⌈`minSamples`/`sweeps`⌉ runs, and freed. After the base sweeps an arch is done when it has
+/// `minSamples` and IQR/median ≤ `targetRelativeIQR`; otherwise it gets up to `remeasureLimit` extra sweeps
+/// while under `maxSamples` and `maxSecondsPerArch` of timed runs. Rows are written when their block is done.
 ///
 /// Preemption: with the wall metric single-threaded, a run whose wall time exceeds the thread's CPU time by more
 /// than `preemptSlack` (fraction of the run, at least `preemptSlackMicros`) was descheduled — another process
 /// took the core — and is set aside (`dropPreempted`); stats use the undisturbed runs.
-/// An arch is *noisy* if it stopped without reaching the target, more than `maxPreemptedFraction` of its runs
-/// were preempted, or other processes used ≥ `noisyOtherCores` CPUs meanwhile. The first two (disturbances
-/// that hit this measurement) trigger up to `remeasureLimit` re-measurements, keeping the attempt with the
-/// smallest relative IQR; machine load alone is only flagged, since re-measuring under steady load is wasted time.
+/// An arch is *noisy* if it ended without reaching the target ("spread"), more than `maxPreemptedFraction` of
+/// its runs were preempted ("preempted"), or other processes used ≥ `noisyOtherCores` CPUs meanwhile ("load").
+/// Only the first two earn extra sweeps; re-measuring under steady load alone is wasted time.
 public struct MeasurementProtocol: Codable, Sendable, Equatable {
-  /// Untimed runs right after a network is built.
+  /// Untimed runs right after a network is first built (first sweep).
   public var warmupRuns: Int = 2
-  /// Minimum wall time of warm-up (more runs are added until reached).
+  /// Minimum wall time of the first warm-up (more runs are added until reached).
   public var warmupSeconds: Double = 0.02
-  /// Untimed runs at the start of each round (re-warms caches after the other archs ran).
+  /// Untimed runs at the start of each round and after a rebuild in later sweeps (re-warms caches).
   public var rewarmRuns: Int = 1
   /// Timed runs per arch per round.
   public var samplesPerRound: Int = 5
   public var minSamples: Int = 10
+  /// Cap on timed runs per arch (extra sweeps stop there).
   public var maxSamples: Int = 100
   /// Stop when IQR/median ≤ this (0.02 = 2 %).
   public var targetRelativeIQR: Double = 0.02
-  /// Cap on the timed runs' total wall time per arch and attempt.
+  /// Cap on the timed runs' total wall time per arch (extra sweeps stop there).
   public var maxSecondsPerArch: Double = 0.5
   /// Archs held (built) at once and interleaved.
   public var window: Int = 8
+  /// Sweeps over each block (each arch's samples are spread over this many separate visits).
+  public var sweeps: Int = 3
+  /// Archs per block; rows are written (and resumable) block by block.
+  public var block: Int = 64
   /// Other processes' CPU use (in CPUs) that makes a measurement noisy.
   public var noisyOtherCores: Double = 1.0
   /// Set aside preempted runs (wall metric, one thread).
@@ -50,8 +58,8 @@ public struct MeasurementProtocol: Codable, Sendable, Equatable {
   public var preemptSlackMicros: Double = 20
   /// More preempted runs than this fraction make an attempt noisy.
   public var maxPreemptedFraction: Double = 0.5
-  /// Re-measurements of a noisy arch.
-  public var remeasureLimit: Int = 1
+  /// Extra sweeps for an arch that is still noisy (spread or preempted) after the base sweeps.
+  public var remeasureLimit: Int = 2
   public var metric: TimingMetric = .wall
   /// Runs of the separate counter pass (when counters are available).
   public var counterRuns: Int = 3
@@ -76,12 +84,14 @@ public struct MeasurementProtocol: Codable, Sendable, Equatable {
     try check(maxSecondsPerArch > 0 && maxSecondsPerArch <= 3600,
               "max seconds per arch \(maxSecondsPerArch): expected (0, 3600]")
     try check(window >= 1 && window <= 256, "window \(window): expected 1...256 archs")
+    try check(sweeps >= 1 && sweeps <= 100, "sweeps \(sweeps): expected 1...100")
+    try check(block >= 1 && block <= 100_000, "block \(block): expected 1...100000 archs")
     try check(noisyOtherCores > 0, "noisy other-CPU threshold \(noisyOtherCores): expected > 0")
     try check(preemptSlack >= 0 && preemptSlack < 1, "preempt slack \(preemptSlack): expected a fraction in [0, 1)")
     try check(preemptSlackMicros >= 0, "preempt slack \(preemptSlackMicros) µs: expected >= 0")
     try check(maxPreemptedFraction > 0 && maxPreemptedFraction <= 1,
               "max preempted fraction \(maxPreemptedFraction): expected (0, 1]")
-    try check(remeasureLimit >= 0 && remeasureLimit <= 10, "re-measure limit \(remeasureLimit): expected 0...10")
+    try check(remeasureLimit >= 0 && remeasureLimit <= 10, "extra sweeps \(remeasureLimit): expected 0...10")
     try check(counterRuns >= 1 && counterRuns <= 100, "counter runs \(counterRuns): expected 1...100")
     try check(layerRuns >= 0 && layerRuns <= 100, "layer runs \(layerRuns): expected 0...100")
   }

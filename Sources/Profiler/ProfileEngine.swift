@@ -6,6 +6,7 @@ public struct ProfileProgress: Sendable {
   public var done: Int
   public var total: Int
   public var noisy: Int
+  /// Archs that got extra sweeps.
   public var remeasured: Int
   public var elapsedSeconds: Double
   /// Finished archs per minute so far.
@@ -14,6 +15,8 @@ public struct ProfileProgress: Sendable {
   public var etaSeconds: Double
   /// Other processes' CPU use over the last round, in CPUs.
   public var otherCores: Double
+  /// Fraction of the planned work done (0…1); rows arrive block by block, this moves every window.
+  public var fractionDone: Double
   public var lastRow: ProfileRow?
 }
 
@@ -53,131 +56,186 @@ public struct ProfileOutcome: Sendable {
   public var summary: ProfileSummary
 }
 
-/// Runs the measurement protocol (`MeasurementProtocol`) over many archs, window by window, in interleaved rounds.
+/// Runs the measurement protocol (`MeasurementProtocol`) over many archs: blocks, sweeps, windows, rounds.
 ///
 /// ```swift
-/// let engine = ProfileEngine(settings: settings, factory: RuntimeWorkload.factory(settings))
+/// let engine = ProfileEngine(settings: settings, factory: try RuntimeWorkload.factory(settings))
 /// let outcome = try engine.measure(specs, progress: { print($0.done) }, onRow: { try file.append($0) })
 /// ```
 public final class ProfileEngine {
   public let settings: ProfileSettings
   private let factory: WorkloadFactory
   private let papi = PAPIContext.shared
-  /// Polled between rounds; returning true stops after the current round (finished rows are kept).
+  /// Polled between rounds; returning true stops at once (rows of finished blocks are kept).
   public var shouldStop: () -> Bool = { false }
+
+  /// Running totals of one `measure` call.
+  private struct Totals {
+    var start: UInt64 = 0
+    var total = 0
+    var rows: [(Int, ProfileRow)] = []
+    var layers: [LayerTiming] = []
+    var noisy = 0
+    var remeasured = 0
+    var otherSeconds = 0.0
+    var wallSeconds = 0.0
+    var maxOther = 0.0
+    var lastOther = 0.0
+    /// Sweep-visits done and planned, for the progress fraction.
+    var visitsDone = 0
+    var visitsPlanned = 0
+    var pinnedCPU: Int?
+    var pinNotes: [String] = []
+  }
+
+  private struct Stopped: Error {}
 
   public init(settings: ProfileSettings, factory: @escaping WorkloadFactory) {
     self.settings = settings
     self.factory = factory
   }
 
-  /// Measures `archs`; calls `onRow` (e.g. to append to the CSV) and `progress` as each arch finishes.
+  /// Measures `archs`; calls `onRow` (e.g. to append to the CSV) and `progress` as archs finish.
   public func measure(_ archs: [ArchSpec], progress: ((ProfileProgress) -> Void)? = nil,
                       onRow: ((ProfileRow) throws -> Void)? = nil) throws -> ProfileOutcome {
     try settings.validate()
     let p = settings.measurement
-    let device = settings.device
     let counterSet = CounterSet(requested: settings.counters)
     let counterNote = counterSet.isEmpty
       ? (settings.counters.isEmpty ? "none requested" : "none available: " + (counterSet.statuses.first?.reason ?? ""))
       : "available: " + counterSet.activeNames.joined(separator: ", ")
-
-    var pinNotes: [String] = []
-    var pinnedCPU: Int?
+    var t = Totals()
+    t.total = archs.count
+    t.visitsPlanned = archs.count * p.sweeps
     if settings.threads == 1 {
       let r = CPUPinning.pin(p.pin, load: p.pin == .auto ? CPULoad.sample(seconds: 0.1) : nil)
-      pinnedCPU = r.cpu
-      pinNotes.append(r.note)
+      t.pinnedCPU = r.cpu
+      t.pinNotes.append(r.note)
     } else {
-      pinNotes.append("not pinned: \(settings.threads) threads")
+      t.pinNotes.append("not pinned: \(settings.threads) threads")
     }
-    defer { if pinnedCPU != nil { CPUPinning.unpin() } }
-
-    let start = papi.realNanoseconds()
-    var rows: [(Int, ProfileRow)] = []
-    var layers: [LayerTiming] = []
-    var noisy = 0, remeasured = 0
-    var otherSeconds = 0.0, wallSeconds = 0.0, maxOther = 0.0, lastOther = 0.0
+    defer { if t.pinnedCPU != nil { CPUPinning.unpin() } }
+    t.start = papi.realNanoseconds()
     var interrupted = false
-    let positions = Array(archs.indices)
-    let filterPreempted = p.dropPreempted && p.metric == .wall && settings.threads == 1
+    do {
+      for blockStart in stride(from: 0, to: archs.count, by: p.block) {
+        let states = (blockStart..<min(archs.count, blockStart + p.block)).map {
+          ArchState(spec: archs[$0], position: $0)
+        }
+        try measureBlock(states, p, counterSet: counterSet, totals: &t, progress: progress, onRow: onRow)
+      }
+    } catch is Stopped {
+      interrupted = true
+    }
+    let seconds = Double(papi.realNanoseconds() &- t.start) / 1e9
+    let summary = ProfileSummary(
+      archs: t.rows.count, noisy: t.noisy, remeasured: t.remeasured, seconds: seconds,
+      archsPerMinute: seconds > 0 ? Double(t.rows.count) / seconds * 60 : 0,
+      meanOtherCores: t.wallSeconds > 0 ? t.otherSeconds / t.wallSeconds : 0, maxOtherCores: t.maxOther,
+      pinning: t.pinNotes, counters: counterNote, interrupted: interrupted)
+    return ProfileOutcome(rows: t.rows.sorted { $0.0 < $1.0 }.map(\.1), layers: t.layers, summary: summary)
+  }
 
-    windows: for windowStart in stride(from: 0, to: positions.count, by: p.window) {
-      let window = positions[windowStart..<min(positions.count, windowStart + p.window)]
-      var pending = window.map { ArchState(spec: archs[$0], position: $0) }
+  /// Base sweeps, extra sweeps for disturbed archs, then counter/layer passes and rows, for one block.
+  private func measureBlock(_ states: [ArchState], _ p: MeasurementProtocol, counterSet: CounterSet,
+                            totals t: inout Totals, progress: ((ProfileProgress) -> Void)?,
+                            onRow: ((ProfileRow) throws -> Void)?) throws {
+    let filter = p.dropPreempted && p.metric == .wall && settings.threads == 1
+    let quota = (p.minSamples + p.sweeps - 1) / p.sweeps
+    for _ in 0..<p.sweeps {
+      try sweep(states, quota: quota, p, totals: &t, progress: progress)
+    }
+    for extra in 0..<p.remeasureLimit {
+      let todo = states.filter { st in
+        !st.capped(p) && (st.result(p, filterPreempted: filter)?.disturbed ?? true)
+      }
+      if todo.isEmpty { break }
+      if extra == 0 { t.remeasured += todo.count }
+      t.visitsPlanned += todo.count
+      try sweep(todo, quota: quota, p, totals: &t, progress: progress)
+    }
+    for st in states {
+      guard let r = st.result(p, filterPreempted: filter) else {
+        throw ProfilerError("internal: arch \(st.spec.key) has no samples", kind: .runtime)
+      }
+      let row = try finish(st, r, p, counterSet: counterSet, layers: &t.layers)
+      if row.noisy { t.noisy += 1 }
+      t.rows.append((st.position, row))
+      try onRow?(row)
+      progress?(makeProgress(t, lastRow: row))
+    }
+  }
+
+  /// One sweep over `states`: window by window, build + warm up, interleaved rounds to `quota` runs, free.
+  private func sweep(_ states: [ArchState], quota: Int, _ p: MeasurementProtocol, totals t: inout Totals,
+                     progress: ((ProfileProgress) -> Void)?) throws {
+    for st in states { st.runsAtSweepStart = st.wall.count }
+    for windowStart in stride(from: 0, to: states.count, by: p.window) {
+      let window = Array(states[windowStart..<min(states.count, windowStart + p.window)])
       let windowSnap = CPUSnapshot.now()
       var round = 0
+      var pending = window
       while !pending.isEmpty {
-        if shouldStop() {
-          interrupted = true
-          break windows
-        }
+        if shouldStop() { throw Stopped() }
         let snapA = CPUSnapshot.now()
-        let order = pending.indices.map { pending[($0 + round) % pending.count] }
-        for st in order { try timeRound(st, p) }
+        for k in pending.indices {
+          let st = pending[(k + round) % pending.count]
+          try timeRound(st, runs: min(p.samplesPerRound, quota - st.runsThisSweep), p)
+        }
         round += 1
         if let a = snapA, let b = CPUSnapshot.now() {
           let load = CPULoad(from: a, to: b)
-          lastOther = load.otherCores
-          maxOther = max(maxOther, load.otherCores)
-          otherSeconds += load.otherCores * load.seconds
-          wallSeconds += load.seconds
-          for st in order {
+          t.lastOther = load.otherCores
+          t.maxOther = max(t.maxOther, load.otherCores)
+          t.otherSeconds += load.otherCores * load.seconds
+          t.wallSeconds += load.seconds
+          for st in pending {
             st.otherSeconds += load.otherCores * load.seconds
             st.wallSeconds += load.seconds
           }
         }
-        var still: [ArchState] = []
-        for st in pending {
-          switch st.evaluate(p, filterPreempted: filterPreempted) {
-          case .continue:
-            still.append(st)
-          case .remeasure:
-            remeasured += st.attempts.count == 1 ? 1 : 0
-            still.append(st)
-          case .done:
-            let row = try finish(st, p, device: device, counterSet: counterSet, layers: &layers)
-            if row.noisy { noisy += 1 }
-            rows.append((st.position, row))
-            try onRow?(row)
-            let elapsed = Double(papi.realNanoseconds() &- start) / 1e9
-            let rate = elapsed > 0 ? Double(rows.count) / elapsed * 60 : 0
-            progress?(ProfileProgress(
-              done: rows.count, total: archs.count, noisy: noisy, remeasured: remeasured, elapsedSeconds: elapsed,
-              archsPerMinute: rate, etaSeconds: rate > 0 ? Double(archs.count - rows.count) / rate * 60 : 0,
-              otherCores: lastOther, lastRow: row))
-          }
-        }
-        pending = still
+        pending = pending.filter { $0.runsThisSweep < quota && !$0.capped(p) }
       }
-      if p.pin == .auto, let cpu = pinnedCPU, let a = windowSnap, let b = CPUSnapshot.now(),
-         let better = CPUPinning.leastBusyCPU(among: CPUPinning.allowedCPUs(), load: CPULoad(from: a, to: b),
-                                              excludingSelfOn: cpu), better != cpu {
-        let load = CPULoad(from: a, to: b)
-        let here = max(0, (cpu < load.perCPUBusy.count ? load.perCPUBusy[cpu] : 0) - load.selfCores)
-        let there = better < load.perCPUBusy.count ? load.perCPUBusy[better] : 0
-        if here - there >= 0.25 {
-          let r = CPUPinning.pin(.cpu(better), load: nil)
-          if let c = r.cpu {
-            pinnedCPU = c
-            pinNotes.append(String(format: "moved to CPU %d after %d archs (others used %.0f%% of CPU %d, %.0f%% of CPU %d)",
-                                   c, rows.count, here * 100, cpu, there * 100, c))
-          }
-        }
+      for st in window {
+        st.workload = nil
+        st.sweeps += 1
       }
+      t.visitsDone += window.count
+      progress?(makeProgress(t, lastRow: nil))
+      repin(p, since: windowSnap, totals: &t)
     }
-
-    let seconds = Double(papi.realNanoseconds() &- start) / 1e9
-    let summary = ProfileSummary(
-      archs: rows.count, noisy: noisy, remeasured: remeasured, seconds: seconds,
-      archsPerMinute: seconds > 0 ? Double(rows.count) / seconds * 60 : 0,
-      meanOtherCores: wallSeconds > 0 ? otherSeconds / wallSeconds : 0, maxOtherCores: maxOther,
-      pinning: pinNotes, counters: counterNote, interrupted: interrupted)
-    return ProfileOutcome(rows: rows.sorted { $0.0 < $1.0 }.map(\.1), layers: layers, summary: summary)
   }
 
-  /// One round for one arch: build + warm up on first use, re-warm, then `samplesPerRound` timed runs.
-  private func timeRound(_ st: ArchState, _ p: MeasurementProtocol) throws {
+  /// Moves an auto-pinned thread to a CPU that other processes used clearly less during the last window.
+  private func repin(_ p: MeasurementProtocol, since snap: CPUSnapshot?, totals t: inout Totals) {
+    guard p.pin == .auto, let cpu = t.pinnedCPU, let a = snap, let b = CPUSnapshot.now() else { return }
+    let load = CPULoad(from: a, to: b)
+    guard let better = CPUPinning.leastBusyCPU(among: CPUPinning.allowedCPUs(), load: load, excludingSelfOn: cpu),
+          better != cpu else { return }
+    let here = max(0, (cpu < load.perCPUBusy.count ? load.perCPUBusy[cpu] : 0) - load.selfCores)
+    let there = better < load.perCPUBusy.count ? load.perCPUBusy[better] : 0
+    guard here - there >= 0.25, let c = CPUPinning.pin(.cpu(better), load: nil).cpu else { return }
+    t.pinnedCPU = c
+    if t.pinNotes.count < 20 {
+      t.pinNotes.append(String(format: "moved to CPU %d after %d of %d sweep visits (others used %.0f%% of CPU %d, "
+        + "%.0f%% of CPU %d)", c, t.visitsDone, t.visitsPlanned, here * 100, cpu, there * 100, c))
+    }
+  }
+
+  private func makeProgress(_ t: Totals, lastRow: ProfileRow?) -> ProfileProgress {
+    let elapsed = Double(papi.realNanoseconds() &- t.start) / 1e9
+    let frac = t.visitsPlanned > 0 ? min(1, Double(t.visitsDone) / Double(t.visitsPlanned)) : 1
+    let archsDone = frac * Double(t.total)
+    let rate = elapsed > 0 ? archsDone / elapsed * 60 : 0
+    return ProfileProgress(
+      done: t.rows.count, total: t.total, noisy: t.noisy, remeasured: t.remeasured, elapsedSeconds: elapsed,
+      archsPerMinute: rate, etaSeconds: frac > 0 ? elapsed * (1 - frac) / frac : 0, otherCores: t.lastOther,
+      fractionDone: frac, lastRow: lastRow)
+  }
+
+  /// One round for one arch: build + warm up on first use in this sweep, re-warm, then `runs` timed runs.
+  private func timeRound(_ st: ArchState, runs: Int, _ p: MeasurementProtocol) throws {
+    guard runs > 0 else { return }
     let w: Workload
     if let existing = st.workload {
       w = existing
@@ -185,15 +243,19 @@ public final class ProfileEngine {
     } else {
       w = try factory(st.spec)
       st.workload = w
-      let t0 = papi.realNanoseconds()
-      var runs = 0
-      let minNs = UInt64(p.warmupSeconds * 1e9)
-      while runs < p.warmupRuns || (papi.realNanoseconds() &- t0 < minNs && runs < 1000) {
-        w.run()
-        runs += 1
+      if st.sweeps == 0 {
+        let t0 = papi.realNanoseconds()
+        var n = 0
+        let minNs = UInt64(p.warmupSeconds * 1e9)
+        while n < p.warmupRuns || (papi.realNanoseconds() &- t0 < minNs && n < 1000) {
+          w.run()
+          n += 1
+        }
+      } else {
+        for _ in 0..<max(1, p.rewarmRuns) { w.run() }
       }
     }
-    for _ in 0..<p.samplesPerRound {
+    for _ in 0..<runs {
       let c0 = papi.threadCPUNanoseconds()
       let t0 = papi.realNanoseconds()
       w.run()
@@ -205,52 +267,48 @@ public final class ProfileEngine {
     }
   }
 
-  /// Counter pass, layer pass, release of the network, and the row.
-  private func finish(_ st: ArchState, _ p: MeasurementProtocol, device: String, counterSet: CounterSet,
+  /// Counter pass and layer pass (on a fresh network, only when needed), and the row.
+  private func finish(_ st: ArchState, _ r: ArchState.Result, _ p: MeasurementProtocol, counterSet: CounterSet,
                       layers: inout [LayerTiming]) throws -> ProfileRow {
-    // Prefer attempts that were not disturbed, then the smallest relative IQR.
-    guard let best = st.attempts.min(by: { a, b in
-      let da = a.reasons.contains("spread") || a.reasons.contains("preempted")
-      let db = b.reasons.contains("spread") || b.reasons.contains("preempted")
-      return da != db ? !da : a.stats.relativeIQR < b.stats.relativeIQR
-    }) else {
-      throw ProfilerError("internal: arch \(st.spec.key) finished without an attempt", kind: .runtime)
-    }
     var counters: [ProfileRow.CounterValue] = []
-    if let w = st.workload, !counterSet.isEmpty {
-      var runs: [[Int64]] = []
-      for _ in 0..<p.counterRuns { if let v = counterSet.measure({ w.run() }) { runs.append(v) } }
-      if !runs.isEmpty {
-        for (k, name) in counterSet.activeNames.enumerated() {
-          let vals = runs.map { $0[k] }.sorted()
-          counters.append(.init(name: name, value: vals[vals.count / 2]))
+    if !counterSet.isEmpty || p.layerRuns > 0 {
+      let w = try factory(st.spec)
+      for _ in 0..<max(1, p.rewarmRuns) { w.run() }
+      if !counterSet.isEmpty {
+        var runs: [[Int64]] = []
+        for _ in 0..<p.counterRuns { if let v = counterSet.measure({ w.run() }) { runs.append(v) } }
+        if !runs.isEmpty {
+          for (k, name) in counterSet.activeNames.enumerated() {
+            let vals = runs.map { $0[k] }.sorted()
+            counters.append(.init(name: name, value: vals[vals.count / 2]))
+          }
         }
       }
+      if p.layerRuns > 0 { layers += layerPass(w, st.spec, runs: p.layerRuns) }
     }
-    if let w = st.workload, p.layerRuns > 0 {
-      var perLayer: [[Double]] = []
-      var names: [(String, String)] = []
-      for r in 0..<p.layerRuns {
-        let t = w.runTimingLayers(now: { papi.realNanoseconds() })
-        if r == 0 {
-          names = t.map { ($0.name, $0.kind) }
-          perLayer = Array(repeating: [], count: t.count)
-        }
-        for (i, x) in t.enumerated() where i < perLayer.count { perLayer[i].append(Double(x.nanoseconds) / 1e6) }
-      }
-      for (i, (name, kind)) in names.enumerated() {
-        let med = SampleStats(perLayer[i])?.median ?? 0
-        layers.append(LayerTiming(archIndex: st.spec.archIndex, archString: st.spec.archString, position: i,
-                                  name: name, kind: kind, medianMs: med))
-      }
-    }
-    st.workload = nil
-    let s = best.stats
+    let s = r.stats
     return ProfileRow(
-      device: device, dataset: settings.dataset, archIndex: st.spec.archIndex, archString: st.spec.archString,
-      latencyMs: s.median, p10Ms: s.p10, p90Ms: s.p90, iqrMs: s.iqr, minMs: s.min, n: s.count,
-      noisy: best.noisy, cpuMs: SampleStats(best.cpu)?.median ?? 0, otherCPU: best.otherCores,
-      attempts: st.attempts.count, preempted: best.preempted, noisyReasons: best.reasons, counters: counters,
-      samplesMs: best.samples)
+      device: settings.device, dataset: settings.dataset, archIndex: st.spec.archIndex,
+      archString: st.spec.archString, latencyMs: s.median, p10Ms: s.p10, p90Ms: s.p90, iqrMs: s.iqr, minMs: s.min,
+      n: s.count, noisy: r.noisy, cpuMs: SampleStats(r.cpu)?.median ?? 0, otherCPU: r.otherCores,
+      sweeps: st.sweeps, preempted: r.preempted, noisyReasons: r.reasons, counters: counters, samplesMs: r.samples)
+  }
+
+  /// Median time of every layer over `runs` timed passes.
+  private func layerPass(_ w: Workload, _ spec: ArchSpec, runs: Int) -> [LayerTiming] {
+    var perLayer: [[Double]] = []
+    var names: [(String, String)] = []
+    for r in 0..<runs {
+      let t = w.runTimingLayers(now: { papi.realNanoseconds() })
+      if r == 0 {
+        names = t.map { ($0.name, $0.kind) }
+        perLayer = Array(repeating: [], count: t.count)
+      }
+      for (i, x) in t.enumerated() where i < perLayer.count { perLayer[i].append(Double(x.nanoseconds) / 1e6) }
+    }
+    return names.enumerated().map { i, nk in
+      LayerTiming(archIndex: spec.archIndex, archString: spec.archString, position: i, name: nk.0, kind: nk.1,
+                  medianMs: SampleStats(perLayer[i])?.median ?? 0)
+    }
   }
 }

@@ -5,13 +5,13 @@ import Foundation
 /// CSV columns (in this order; the first six are the format of HELP's `nb201_latency.csv.gz`):
 ///
 ///     source,device,dataset,arch_index,arch_str,latency_ms,p10_ms,p90_ms,iqr_ms,min_ms,n,noisy,
-///     cpu_ms,other_cpu,attempts,preempted,noisy_reasons,counters,samples_ms
+///     cpu_ms,other_cpu,sweeps,preempted,noisy_reasons,counters,samples_ms
 ///
 /// - `latency_ms`: median of the timing metric (wall by default) per forward pass.
 /// - `p10_ms`, `p90_ms`, `iqr_ms`, `min_ms`, `n`: spread of the same samples; `noisy` 1 when the arch did not
 ///   reach the IQR target or other processes were busy, even after re-measuring.
 /// - `cpu_ms`: median CPU time of the measuring thread per pass; `other_cpu`: CPUs used by other processes
-///   meanwhile; `attempts`: 1, or more when re-measured; `preempted`: runs set aside because the thread was
+///   meanwhile; `sweeps`: separate visits the samples come from (more when re-measured); `preempted`: runs set aside because the thread was
 ///   descheduled during them; `noisy_reasons`: `spread`, `preempted`, `load` joined by `;` (empty when clean).
 /// - `counters`: `NAME=value;...` medians of the counter pass, empty when no counter is available.
 /// - `samples_ms`: every timed sample, `;`-separated, in measurement order.
@@ -31,7 +31,7 @@ public struct ProfileRow: Codable, Sendable, Equatable {
   public var noisy: Bool
   public var cpuMs: Double
   public var otherCPU: Double
-  public var attempts: Int
+  public var sweeps: Int
   public var preempted: Int
   public var noisyReasons: [String]
   public var counters: [CounterValue]
@@ -49,7 +49,7 @@ public struct ProfileRow: Codable, Sendable, Equatable {
 
   public init(source: String = "helpprof", device: String, dataset: String, archIndex: Int, archString: String,
               latencyMs: Double, p10Ms: Double, p90Ms: Double, iqrMs: Double, minMs: Double, n: Int, noisy: Bool,
-              cpuMs: Double, otherCPU: Double, attempts: Int, preempted: Int = 0, noisyReasons: [String] = [],
+              cpuMs: Double, otherCPU: Double, sweeps: Int, preempted: Int = 0, noisyReasons: [String] = [],
               counters: [CounterValue], samplesMs: [Double]) {
     self.source = source
     self.device = device
@@ -65,7 +65,7 @@ public struct ProfileRow: Codable, Sendable, Equatable {
     self.noisy = noisy
     self.cpuMs = cpuMs
     self.otherCPU = otherCPU
-    self.attempts = attempts
+    self.sweeps = sweeps
     self.preempted = preempted
     self.noisyReasons = noisyReasons
     self.counters = counters
@@ -77,7 +77,7 @@ public struct ProfileRow: Codable, Sendable, Equatable {
 
   /// The CSV header line (no newline).
   public static let header = "source,device,dataset,arch_index,arch_str,latency_ms,p10_ms,p90_ms,iqr_ms,min_ms,n,"
-    + "noisy,cpu_ms,other_cpu,attempts,preempted,noisy_reasons,counters,samples_ms"
+    + "noisy,cpu_ms,other_cpu,sweeps,preempted,noisy_reasons,counters,samples_ms"
   public static let columnCount = 19
 
   /// The CSV line of this row (no newline).
@@ -85,7 +85,7 @@ public struct ProfileRow: Codable, Sendable, Equatable {
     let fields: [String] = [
       source, device, dataset, String(archIndex), archString, ProfileRow.ms(latencyMs), ProfileRow.ms(p10Ms),
       ProfileRow.ms(p90Ms), ProfileRow.ms(iqrMs), ProfileRow.ms(minMs), String(n), noisy ? "1" : "0",
-      ProfileRow.ms(cpuMs), String(format: "%.3f", otherCPU), String(attempts),
+      ProfileRow.ms(cpuMs), String(format: "%.3f", otherCPU), String(sweeps),
       String(preempted), noisyReasons.joined(separator: ";"),
       counters.map { "\($0.name)=\($0.value)" }.joined(separator: ";"),
       samplesMs.map { String(format: "%.4f", $0) }.joined(separator: ";"),
@@ -124,7 +124,7 @@ public struct ProfileRow: Codable, Sendable, Equatable {
     self.init(source: f[0], device: f[1], dataset: f[2], archIndex: try int(3, "arch_index"), archString: f[4],
               latencyMs: try num(5, "latency_ms"), p10Ms: try num(6, "p10_ms"), p90Ms: try num(7, "p90_ms"),
               iqrMs: try num(8, "iqr_ms"), minMs: try num(9, "min_ms"), n: try int(10, "n"), noisy: f[11] == "1",
-              cpuMs: try num(12, "cpu_ms"), otherCPU: try num(13, "other_cpu"), attempts: try int(14, "attempts"),
+              cpuMs: try num(12, "cpu_ms"), otherCPU: try num(13, "other_cpu"), sweeps: try int(14, "sweeps"),
               preempted: try int(15, "preempted"),
               noisyReasons: f[16].split(separator: ";").map(String.init), counters: counters, samplesMs: samples)
   }

@@ -17,7 +17,7 @@ public final class ProgressPrinter {
 
   /// Shows `p`; the final update (done == total) is always printed.
   public func update(_ p: ProfileProgress) {
-    let final = p.done == p.total
+    let final = p.done == p.total && p.lastRow != nil
     let gap = isTerminal ? 0.1 : interval
     guard final || lastPrint < 0 || p.elapsedSeconds - lastPrint >= gap else { return }
     lastPrint = p.elapsedSeconds
@@ -33,16 +33,16 @@ public final class ProgressPrinter {
 
   /// One progress line, e.g. `profile [#####-----] 150/300 50% 412 archs/min ETA 0:22 noisy 2 other-cpu 0.10`.
   public static func format(_ p: ProfileProgress, label: String, bar: Bool) -> String {
-    let frac = p.total > 0 ? Double(p.done) / Double(p.total) : 1
+    let frac = p.fractionDone
     var s = label
     if bar {
       let width = 24
       let filled = Int((frac * Double(width)).rounded(.down))
       s += " [" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "]"
     }
-    s += String(format: " %d/%d %3.0f%% %.0f archs/min ETA ", p.done, p.total, frac * 100, p.archsPerMinute)
+    s += String(format: " %3.0f%% of %d archs, %.0f archs/min ETA ", frac * 100, p.total, p.archsPerMinute)
       + duration(p.etaSeconds)
-    s += " noisy \(p.noisy) re-measured \(p.remeasured)"
+    s += " rows \(p.done) noisy \(p.noisy) re-measured \(p.remeasured)"
     s += String(format: " other-cpu %.2f", p.otherCores)
     return s
   }

@@ -13,21 +13,23 @@ struct ProfileCommand: ParsableCommand {
     commandName: "profile",
     abstract: "Measure the latency of many NB201 or OFA architectures on this CPU into a resumable CSV.",
     discussion: """
-      Archs are measured a window at a time, in interleaved rounds (each round times every pending arch a few
-      times), until IQR/median <= --target-iqr or a time cap. Runs during which the thread was descheduled
-      (wall time well above its CPU time: another process took the core) are set aside. Archs that missed the
-      target or were mostly preempted are re-measured once; those and archs measured while other processes
-      were busy are flagged in 'noisy' with the reason. The thread is pinned to the least busy CPU.
+      Archs are measured in blocks of --block archs. Each block is swept --sweeps times, so that drift and load
+      phases hit all archs alike; each sweep builds --window networks at a time, times them in interleaved
+      rounds and frees them. After the sweeps an arch is done when IQR/median <= --target-iqr; otherwise it
+      gets up to --remeasure extra sweeps (within --max-seconds / --max-samples). Runs during which the thread
+      was descheduled (wall time well above its CPU time: another process took the core) are set aside.
+      Archs that stayed spread out, were mostly preempted, or were measured while other processes were busy
+      are flagged in 'noisy' with the reason. The thread is pinned to the least busy CPU.
 
       Output: FILE.csv with columns
         source,device,dataset,arch_index,arch_str,latency_ms,p10_ms,p90_ms,iqr_ms,min_ms,n,noisy,
-        cpu_ms,other_cpu,attempts,preempted,noisy_reasons,counters,samples_ms
+        cpu_ms,other_cpu,sweeps,preempted,noisy_reasons,counters,samples_ms
       (the first six as HELP's nb201_latency.csv; OFA rows hold the config text in arch_str and the sample
       number, or -1, in arch_index) and FILE.csv.json with settings, host context and per-run summaries.
       The device name defaults to helpprof-<cpu>-<threads>t-<kernels>[-prune][-bn][-cpuclock].
 
-      Resume: re-run the same command after Ctrl-C or a crash; finished archs are skipped, a torn last line is
-      cut, and a run whose settings differ from the sidecar's is refused.
+      Resume: re-run the same command after Ctrl-C or a crash; finished archs are skipped (rows are written
+      block by block), a torn last line is cut, and a run whose settings differ from the sidecar's is refused.
 
       Examples:
         helpprof profile --space nb201 --archs 0-299 --out nb201.csv
@@ -60,8 +62,10 @@ struct ProfileCommand: ParsableCommand {
   @Option(help: "Minimum timed runs per arch.") var minSamples: Int = 10
   @Option(help: "Maximum timed runs per arch and attempt.") var maxSamples: Int = 100
   @Option(help: "Archs interleaved at once (networks alive at once).") var window: Int = 8
-  @Option(help: "Timed runs per arch per round.") var samplesPerRound: Int = 5
-  @Option(help: "Re-measurements of a noisy arch.") var remeasure: Int = 1
+  @Option(help: "Timed runs per arch per round (at most).") var samplesPerRound: Int = 5
+  @Option(help: "Sweeps over each block (samples of an arch spread over this many visits).") var sweeps: Int = 3
+  @Option(help: "Archs per block (rows are written block by block).") var block: Int = 64
+  @Option(help: "Extra sweeps for an arch still noisy after the base sweeps.") var remeasure: Int = 2
   @Flag(help: "Keep runs during which the thread was descheduled (default: set them aside).")
   var keepPreempted = false
   @Option(help: "Per-layer timing runs per arch (0 = none); writes FILE.layers.csv.") var layers: Int = 0
@@ -101,6 +105,8 @@ struct ProfileCommand: ParsableCommand {
     s.measurement.window = window
     s.measurement.samplesPerRound = samplesPerRound
     s.measurement.remeasureLimit = remeasure
+    s.measurement.sweeps = sweeps
+    s.measurement.block = block
     s.measurement.dropPreempted = !keepPreempted
     s.measurement.layerRuns = layers
     if pruneDeadOps && kind == .ofa { throw ProfilerError("--prune-dead-ops applies to nb201 only") }
@@ -155,7 +161,7 @@ struct ProfileCommand: ParsableCommand {
         + "(\(String(format: "%.0f", sum.archsPerMinute)) archs/min)"
       if result.alreadyDone > 0 { msg += ", \(result.alreadyDone) already in \(out)" }
       if result.droppedTornBytes > 0 { msg += ", dropped a torn last line (\(result.droppedTornBytes) bytes)" }
-      msg += "; noisy \(sum.noisy), re-measured \(sum.remeasured)"
+      msg += "; noisy \(sum.noisy), extra sweeps for \(sum.remeasured)"
       msg += String(format: "; other processes used %.2f CPUs on average (max %.2f)", sum.meanOtherCores,
                     sum.maxOtherCores)
       msg += "\n  " + sum.pinning.joined(separator: "\n  ") + "\n  counters: " + sum.counters

@@ -4,7 +4,7 @@ import XCTest
 /// `helpprof host` and `helpprof profile` end to end (the built binary), incl. kill -9 / Ctrl-C resume.
 final class ProfileCLITests: XCTestCase {
   /// Small, fast protocol so debug builds finish in seconds; counters off, no pinning.
-  let fast = ["--max-seconds", "0.03", "--min-samples", "3", "--samples-per-round", "3", "--window", "2",
+  let fast = ["--max-seconds", "0.03", "--min-samples", "3", "--samples-per-round", "3", "--window", "2", "--block", "2",
               "--pin", "none", "--counters", "none", "--quiet"]
 
   func testHostJSON() throws {

@@ -6,7 +6,7 @@ final class ProfileCSVTests: XCTestCase {
   func sampleRow(_ i: Int, arch: String = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|") -> ProfileRow {
     ProfileRow(device: "dev", dataset: "cifar10", archIndex: i, archString: arch, latencyMs: 1.25 + Double(i),
                p10Ms: 1.2, p90Ms: 1.4, iqrMs: 0.01, minMs: 1.1, n: 10, noisy: i % 2 == 1, cpuMs: 1.24,
-               otherCPU: 0.125, attempts: 1, counters: [.init(name: "PAPI_TOT_CYC", value: 12345)],
+               otherCPU: 0.125, sweeps: 3, counters: [.init(name: "PAPI_TOT_CYC", value: 12345)],
                samplesMs: [1.25, 1.5, 2.0])
   }
 

@@ -50,9 +50,12 @@ final class ProfileEngineTests: XCTestCase {
     s.measurement.layerRuns = 2
     let specs = try ArchSelection.nb201(indices: [9, 3, 7, 1, 5])
     var progressCalls = 0
+    var lastFraction = 0.0
     let out = try Profiler.measure(specs, settings: s, factory: factory, progress: { p in
-      progressCalls += 1
+      if p.lastRow != nil { progressCalls += 1 }
       XCTAssertEqual(p.total, 5)
+      XCTAssertGreaterThanOrEqual(p.fractionDone, lastFraction - 1e-9)
+      lastFraction = p.fractionDone
     })
     XCTAssertEqual(out.rows.map(\.archIndex), [9, 3, 7, 1, 5])
     XCTAssertEqual(progressCalls, 5)
@@ -63,9 +66,10 @@ final class ProfileEngineTests: XCTestCase {
       XCTAssertEqual(r.source, "helpprof")
       XCTAssertGreaterThanOrEqual(r.n, 3)
       XCTAssertEqual(r.samplesMs.count, r.n)
+      XCTAssertLessThanOrEqual(r.n + r.preempted, s.measurement.maxSamples)
       XCTAssertEqual(r.latencyMs, try XCTUnwrap(SampleStats(r.samplesMs)).median, accuracy: 1e-12)
       XCTAssertLessThanOrEqual(r.p10Ms, r.latencyMs)
-      XCTAssertGreaterThanOrEqual(r.attempts, 1)
+      XCTAssertGreaterThanOrEqual(r.sweeps, s.measurement.sweeps)
       XCTAssertTrue(r.counters.isEmpty)
     }
     XCTAssertEqual(out.layers.count, 10)
@@ -81,59 +85,52 @@ final class ProfileEngineTests: XCTestCase {
     XCTAssertLessThan(out.rows.count, 4)
   }
 
-  func testEvaluateStoppingAndRemeasure() throws {
+  func testResultVerdicts() throws {
     var p = MeasurementProtocol()
     p.minSamples = 5
     p.maxSamples = 10
     p.targetRelativeIQR = 0.02
-    p.remeasureLimit = 1
     let st = ArchState(spec: try ArchSpec.nb201(index: 0), position: 0)
+    XCTAssertNil(st.result(p, filterPreempted: false))
     st.wall = [1, 1, 1, 1]
     st.cpu = st.wall
-    XCTAssertEqual(st.evaluate(p), .continue)
+    XCTAssertEqual(st.result(p, filterPreempted: false)?.reasons, ["spread"], "too few samples is not converged")
     st.wall.append(1.001)
     st.cpu = st.wall
-    XCTAssertEqual(st.evaluate(p), .done)
-    XCTAssertFalse(st.attempts[0].noisy)
+    let ok = try XCTUnwrap(st.result(p, filterPreempted: false))
+    XCTAssertTrue(ok.converged)
+    XCTAssertFalse(ok.noisy)
 
-    let noisy = ArchState(spec: try ArchSpec.nb201(index: 1), position: 0)
-    noisy.wall = (0..<10).map { Double($0 % 2 == 0 ? 1 : 2) }
-    noisy.cpu = noisy.wall
-    XCTAssertEqual(noisy.evaluate(p), .remeasure)
-    XCTAssertTrue(noisy.wall.isEmpty)
-    noisy.wall = (0..<10).map { 1 + Double($0) * 0.0001 }
-    noisy.cpu = noisy.wall
-    noisy.otherSeconds = 1.2
-    noisy.wallSeconds = 1
-    XCTAssertEqual(noisy.evaluate(p), .done)
-    XCTAssertEqual(noisy.attempts.count, 2)
-    XCTAssertTrue(noisy.attempts[1].noisy, "busy other processes make an attempt noisy")
-    XCTAssertEqual(noisy.attempts[1].reasons, ["load"])
+    let spread = ArchState(spec: try ArchSpec.nb201(index: 1), position: 0)
+    spread.wall = (0..<10).map { Double($0 % 2 == 0 ? 1 : 2) }
+    spread.cpu = spread.wall
+    let r = try XCTUnwrap(spread.result(p, filterPreempted: false))
+    XCTAssertTrue(r.disturbed)
+    XCTAssertTrue(spread.capped(p))
 
-    // Load alone is flagged but not re-measured.
+    // Load alone is flagged but is not a disturbance worth another sweep.
     let loaded = ArchState(spec: try ArchSpec.nb201(index: 3), position: 0)
     loaded.wall = [1, 1, 1, 1, 1]
     loaded.cpu = loaded.wall
     loaded.otherSeconds = 2
     loaded.wallSeconds = 1
-    XCTAssertEqual(loaded.evaluate(p), .done)
-    XCTAssertEqual(loaded.attempts.count, 1)
+    let lr = try XCTUnwrap(loaded.result(p, filterPreempted: false))
+    XCTAssertEqual(lr.reasons, ["load"])
+    XCTAssertFalse(lr.disturbed)
 
     // Preempted runs (wall well above thread CPU time) are set aside.
     let pre = ArchState(spec: try ArchSpec.nb201(index: 4), position: 0)
     pre.cpu = [1, 1, 1, 1, 1, 1, 1]
     pre.wall = [1.001, 3, 1.001, 1.002, 4, 1.001, 1.001]
-    XCTAssertEqual(pre.evaluate(p, filterPreempted: true), .done)
-    XCTAssertEqual(pre.attempts[0].preempted, 2)
-    XCTAssertEqual(pre.attempts[0].samples.count, 5)
-    XCTAssertFalse(pre.attempts[0].noisy)
+    let pr = try XCTUnwrap(pre.result(p, filterPreempted: true))
+    XCTAssertEqual(pr.preempted, 2)
+    XCTAssertEqual(pr.samples.count, 5)
+    XCTAssertFalse(pr.noisy)
+    XCTAssertEqual(try XCTUnwrap(pre.result(p, filterPreempted: false)).samples.count, 7)
     let most = ArchState(spec: try ArchSpec.nb201(index: 5), position: 0)
     most.cpu = Array(repeating: 1, count: 10)
     most.wall = [1, 2, 2, 2, 2, 2, 2, 1, 1, 1]
-    var noRe = p
-    noRe.remeasureLimit = 0
-    XCTAssertEqual(most.evaluate(noRe, filterPreempted: true), .done)
-    XCTAssertTrue(most.attempts[0].reasons.contains("preempted"), "\(most.attempts[0].reasons)")
+    XCTAssertTrue(try XCTUnwrap(most.result(p, filterPreempted: true)).reasons.contains("preempted"))
     XCTAssertTrue(ArchState.preempted(wall: 1.1, cpu: 1.0, p))
     XCTAssertFalse(ArchState.preempted(wall: 1.01, cpu: 1.0, p))
 
@@ -142,8 +139,22 @@ final class ProfileEngineTests: XCTestCase {
     let c = ArchState(spec: try ArchSpec.nb201(index: 2), position: 0)
     c.wall = [1, 5, 1, 5, 1]
     c.cpu = [1, 1, 1, 1, 1]
-    XCTAssertEqual(c.evaluate(cpuMetric), .done)
-    XCTAssertEqual(c.attempts[0].samples, c.cpu)
+    XCTAssertEqual(try XCTUnwrap(c.result(cpuMetric, filterPreempted: false)).samples, c.cpu)
+  }
+
+  func testSweepsVisitEveryArchAndSpreadSamples() throws {
+    var s = fastSettings()
+    s.measurement.sweeps = 3
+    s.measurement.minSamples = 6
+    s.measurement.remeasureLimit = 0
+    s.measurement.block = 4
+    builds = 0
+    let out = try Profiler.measure(try ArchSelection.nb201(indices: Array(0..<6)), settings: s, factory: factory)
+    XCTAssertEqual(builds, 18, "each arch built once per sweep")
+    for r in out.rows {
+      XCTAssertEqual(r.sweeps, 3)
+      XCTAssertEqual(r.n + r.preempted, 6, "quota of 2 runs per sweep")
+    }
   }
 
   func testSettingsValidationAndDeviceName() throws {

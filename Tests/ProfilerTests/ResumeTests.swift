@@ -24,6 +24,7 @@ final class ResumeTests: XCTestCase {
     s.measurement.samplesPerRound = 3
     s.measurement.maxSecondsPerArch = 0.01
     s.measurement.window = 2
+    s.measurement.block = 2
     return s
   }
 
@@ -34,7 +35,7 @@ final class ResumeTests: XCTestCase {
       factory: { spec in
         self.builds.append(spec.archIndex)
         return ClosureWorkload { var x = 0.0; for i in 0..<1000 { x += Double(i) }; _ = x }
-      }, host: ResumeTests.host, progress: { _ in rows += 1 },
+      }, host: ResumeTests.host, progress: { if $0.lastRow != nil { rows += 1 } },
       shouldStop: { stopAfter.map { rows >= $0 } ?? false })
   }
 

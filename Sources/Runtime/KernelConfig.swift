@@ -12,7 +12,8 @@ public struct KernelConfig: Codable, Sendable, Equatable {
     case reference
     /// im2col + OpenBLAS `cblas_sgemm` (`ck_conv2d_im2col_openblas`; 1×1 convs skip im2col).
     case openblas
-    /// im2col + our SIMD GEMM, AVX-512 / AVX2+FMA / portable chosen at run time (`ck_conv2d_im2col_simd`).
+    /// Our SIMD GEMM with weights packed at plan time (`ck_conv2d_packed_simd`): stride-1 convs as implicit GEMM
+    /// (no im2col), others via per-panel im2col; AVX-512 / AVX2+FMA / portable chosen at run time.
     case simd
   }
 
@@ -58,11 +59,11 @@ public struct KernelConfig: Codable, Sendable, Equatable {
                  description: "im2col + OpenBLAS sgemm for every dense conv (1x1 convs skip im2col), reference depthwise, OpenBLAS linear.",
                  conv: .openblas, pointwise: .openblas, depthwise: .reference, linear: .openblas),
     KernelConfig(name: "simd",
-                 description: "Our own SIMD kernels: im2col + SIMD GEMM for dense convs, SIMD depthwise (AVX-512 / AVX2+FMA / portable chosen at run time), reference linear.",
+                 description: "Our own SIMD kernels: packed-weight SIMD GEMM conv (implicit GEMM for stride 1, per-panel im2col otherwise) for all dense convs, SIMD depthwise (AVX-512 / AVX2+FMA / portable chosen at run time), reference linear.",
                  conv: .simd, pointwise: .simd, depthwise: .simd, linear: .reference),
     KernelConfig(name: "default",
-                 description: "Fastest measured mix: im2col + OpenBLAS sgemm for dense convs, SIMD depthwise, OpenBLAS linear.",
-                 conv: .openblas, pointwise: .openblas, depthwise: .simd, linear: .openblas),
+                 description: "Fastest measured mix: our SIMD implicit-GEMM conv for k>1 convs, OpenBLAS sgemm for 1x1 convs, SIMD depthwise, OpenBLAS linear.",
+                 conv: .simd, pointwise: .openblas, depthwise: .simd, linear: .openblas),
   ]
 
   /// Names of the built-in configurations.

@@ -203,6 +203,10 @@ public enum AdaptFlow {
     public func predictMs(_ archs: [String]) throws -> [Double] {
       try predictor.predictMs(try archs.map { try AdaptFlow.archKey($0, space: metadata.space) })
     }
+    /// Predicted ms for architecture keys (no text parsing: the fast path for big batches).
+    public func predictMs(keys: [ArchKey]) throws -> [Double] {
+      try predictor.predictMs(keys)
+    }
   }
 
   /// Loads and verifies a predictor file: safetensors structure and finite values, format name and version

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Onboarding
+import Predictor
 import SearchSpace
 
 /// `helpprof predict`: latency predictions from a predictor file.
@@ -44,14 +45,6 @@ struct PredictCommand: ParsableCommand {
   @Flag(name: .long, help: "Print JSON.")
   var json = false
 
-  /// One prediction.
-  struct Prediction: Encodable {
-    var index: Int?
-    var arch: String
-    var predictedMs: Double
-    enum CodingKeys: String, CodingKey { case index, arch, predictedMs = "predicted_ms" }
-  }
-
   func run() throws {
     do {
       try execute()
@@ -92,19 +85,51 @@ struct PredictCommand: ParsableCommand {
       items.append((nil, parsed.text))
     }
     if let f = archsFile { items += try readArchsFile(f, space: space) }
-    if all { items += NB201Index.allCells.enumerated().map { ($0.offset, $0.element.archString) } }
 
-    let ms = try loaded.predictMs(items.map(\.arch))
-    let predictions = zip(items, ms).map { Prediction(index: $0.index, arch: $0.arch, predictedMs: $1) }
-    if json {
-      try printJSON(predictions)
-    } else {
-      var out = ""
-      for p in predictions {
-        out += String(format: "%.4f ms  ", p.predictedMs) + (p.index.map { "\($0)  " } ?? "") + p.arch + "\n"
+    var keys: [ArchKey] = []
+    keys.reserveCapacity(items.count + (all ? NB201Index.count : 0))
+    for item in items { keys.append(try AdaptFlow.archKey(item.arch, space: space)) }
+    if all {
+      // The batch fast path: cells straight from the index table, no text parsing.
+      let cells = NB201Index.allCells
+      for (i, c) in cells.enumerated() {
+        keys.append(.nb201(c))
+        items.append((i, c.archString))
       }
-      FileHandle.standardOutput.write(Data(out.utf8))
     }
+    let ms = try loaded.predictMs(keys: keys)
+    var out = ""
+    out.reserveCapacity(items.count * 120)
+    if json {
+      // Written by hand: JSONEncoder takes longer than the prediction itself for 15,625 rows.
+      out += "["
+      for (n, (item, v)) in zip(items, ms).enumerated() {
+        out += n == 0 ? "\n" : ",\n"
+        out += "  {\"arch\": " + PredictCommand.jsonString(item.arch) + ", \"index\": "
+          + (item.index.map(String.init) ?? "null") + ", \"predicted_ms\": " + String(v) + "}"
+      }
+      out += "\n]\n"
+    } else {
+      for (item, v) in zip(items, ms) {
+        out += String(format: "%.4f ms  ", v) + (item.index.map { "\($0)  " } ?? "") + item.arch + "\n"
+      }
+    }
+    FileHandle.standardOutput.write(Data(out.utf8))
+  }
+
+  /// A JSON string literal.
+  static func jsonString(_ s: String) -> String {
+    if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
+    var out = "\""
+    for u in s.unicodeScalars {
+      switch u {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      default:
+        if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+      }
+    }
+    return out + "\""
   }
 
   /// Reads one architecture per line (index, NB201 string or OFA config; '#' comments), or a CSV with header.

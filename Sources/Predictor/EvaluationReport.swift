@@ -105,13 +105,15 @@ public struct EvaluationReport: Encodable {
   public func printTable() {
     print("protocol \(protocolName), space \(space), model \(model), \(measurementsPerDevice) target measurements/device, \(seeds) seeds")
     print("evaluation set: \(evaluationSet)")
+    func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
+    func lpad(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
     let rows: [(String, MethodSummary)] = [("predictor", predictor)] + baselines.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     let devs = predictor.devices.map(\.device)
-    print(String(format: "%-10@", "method" as NSString) + devs.map { String(format: " %13@", $0 as NSString) }.joined()
-          + "   mean±std   worst  ρ_all  MAPE%  ±10%")
+    let w = max(8, (devs.map(\.count).max() ?? 8) + 1)
+    print(pad("Spearman ρ", 16) + devs.map { lpad($0, w) }.joined() + "   mean ± std   worst  ρ_all  MAPE%  ±10%")
     for (name, s) in rows {
-      var line = String(format: "%-10@", name as NSString)
-      for d in s.devices { line += String(format: " %13.3f", d.spearman) }
+      var line = pad(name, 16)
+      for d in s.devices { line += lpad(String(format: "%.3f", d.spearman), w) }
       line += String(format: "  %.3f±%.3f  %.3f  %.3f  %5.1f  %.2f", s.meanSpearman, s.stdSpearman, s.worstSpearman,
                       s.meanSpearmanAll, s.meanMape, s.meanWithin10)
       print(line)

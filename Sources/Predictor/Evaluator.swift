@@ -30,6 +30,8 @@ public struct Evaluator {
   public let shots: Int
   /// Devices whose latencies the ridge baseline may use.
   public let ridgeSources: [String]
+  /// Adaptation steps (nil = the model's own).
+  public var steps: Int?
 
   public init(data: LatencyDataset, model: MetaPredictor, protocolKind: EvaluationProtocol, budget: Int, shots: Int,
               ridgeSources: [String]) throws {
@@ -106,7 +108,7 @@ public struct Evaluator {
                               spearmanAll: RankMetrics.spearman(rest.map { predAll[$0] }, truthAll))
     }
     let sup = support.map { (arch: data.archs[$0], latencyMs: t.latency[$0] ?? 0) }
-    let adapted = try model.adapt(support: sup, normaliser: norm, seed: seed)
+    let adapted = try model.adapt(support: sup, normaliser: norm, steps: steps, seed: seed)
     let pred = try adapted.predictMs(data.archs)
     score("predictor", pred)
     let fitIdx = Array(supportSet).sorted()

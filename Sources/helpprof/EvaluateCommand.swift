@@ -32,6 +32,7 @@ struct EvaluateCommand: ParsableCommand {
   @Option(help: "Meta-predictor file (default: the bundled one for the space).") var model: String?
   @Option(help: "CSV source,device,dataset,arch_index,arch_str,latency_ms of a device to evaluate.") var latencyCsv: String?
   @Option(help: "Device name in --latency-csv.") var device: String?
+  @Option(help: "Adaptation steps (default: the model's inner steps; no-meta models: 50 Adam steps).") var steps: Int?
   @Option(help: "Datasets folder (default profiles/datasets).") var dataDir: String?
   @Flag(help: "Print JSON.") var json = false
 
@@ -49,10 +50,12 @@ struct EvaluateCommand: ParsableCommand {
     } catch { throw fail("\(error)", HelpExit.dataError) }
     let b = budget ?? (meta.referenceIndices.count + shots)
     let sources = data.devices.filter { !data.metaTest.contains($0) }
-    let ev: Evaluator
+    guard steps.map({ $0 >= 0 }) ?? true else { throw fail("--steps must be ≥ 0") }
+    var ev: Evaluator
     do { ev = try Evaluator(data: data, model: meta, protocolKind: proto, budget: b, shots: shots, ridgeSources: sources) } catch {
       throw fail("\(error)")
     }
+    ev.steps = steps
     var targets: [TargetDevice] = []
     if let csv = latencyCsv, let name = device {
       do { targets = [try LatencyTable.read(csv: csv, device: name, data: data)] } catch { throw fail("\(error)", HelpExit.dataError) }

@@ -88,3 +88,18 @@ final class MetaTrainingTests: XCTestCase {
     for (x, y) in zip(try a.predictMs(some), viaGraph) { XCTAssertEqual(x, y, accuracy: 1e-4 * abs(y) + 1e-6) }
   }
 }
+
+final class BundledModelTests: XCTestCase {
+  func testBundledNB201LoadsAndAdapts() throws {
+    let m = try MetaPredictor.loadBundled(space: .nb201)
+    XCTAssertEqual(m.referenceIndices, [11982, 431, 55, 9, 14451, 8636, 9881, 13479, 6196, 1462])
+    XCTAssertEqual(m.recipe, .logRef)
+    XCTAssertNotNil(m.metadata["command"])
+    let data = try LatencyDataset(space: .nb201, directory: repoDatasets)
+    let lat = try data.latencies(device: "fpga")
+    let a = try m.adapt(measurements: m.referenceIndices.map { (arch: data.archs[$0], latencyMs: lat[$0]) })
+    let idx = Array(900..<1000)
+    let p = try a.predictMs(idx.map { data.archs[$0] })
+    XCTAssertGreaterThan(RankMetrics.spearman(p, idx.map { lat[$0] }), 0.8)
+  }
+}

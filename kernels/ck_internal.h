@@ -20,6 +20,13 @@ static inline float ck_apply_act(int act, float x) {
   }
 }
 
+/* Elementwise kernels get AVX-512 / AVX2 clones picked at load time (ifunc); plain C elsewhere. */
+#if defined(__x86_64__) && defined(__linux__)
+#define CK_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define CK_CLONES
+#endif
+
 static inline int ck_min(int a, int b) { return a < b ? a : b; }
 static inline int ck_max(int a, int b) { return a > b ? a : b; }
 

@@ -1,7 +1,7 @@
 /* Reference elementwise ops, BN, pooling, linear and squeeze-excite (plain C; -O3 vectorises the loops). */
 #include "ck_internal.h"
 
-void ck_act_ref(int act, size_t count, const float *in, float *out) {
+CK_CLONES void ck_act_ref(int act, size_t count, const float *in, float *out) {
   switch (act) {
   case CK_ACT_RELU:
     for (size_t i = 0; i < count; i++) out[i] = in[i] > 0.0f ? in[i] : 0.0f;
@@ -15,15 +15,15 @@ void ck_act_ref(int act, size_t count, const float *in, float *out) {
   }
 }
 
-void ck_scale_ref(size_t count, float scale, const float *in, float *out) {
+CK_CLONES void ck_scale_ref(size_t count, float scale, const float *in, float *out) {
   for (size_t i = 0; i < count; i++) out[i] = in[i] * scale;
 }
 
-void ck_add_ref(size_t count, const float *a, const float *b, float *out) {
+CK_CLONES void ck_add_ref(size_t count, const float *a, const float *b, float *out) {
   for (size_t i = 0; i < count; i++) out[i] = a[i] + b[i];
 }
 
-void ck_bn_ref(int n, int channels, int hw, const float *scale, const float *shift, int act, const float *in,
+CK_CLONES void ck_bn_ref(int n, int channels, int hw, const float *scale, const float *shift, int act, const float *in,
                float *out) {
   for (int b = 0; b < n; b++) {
     for (int c = 0; c < channels; c++) {
@@ -38,8 +38,10 @@ int ck_pool_out(int side, int k, int s, int p) { return (side + 2 * p - k) / s +
 
 /* 3×3, stride 1, padding 1 (the NB201 cell pool): vertical 3-sums into a row buffer, then horizontal 3-sums
  * times the reciprocal of the divisor (in-bounds count with exclude_pad, else 9). */
-static void avgpool3x3s1(int planes, int h, int w, int exclude_pad, const float *in, float *out) {
+CK_CLONES static void avgpool3x3s1(int planes, int h, int w, int exclude_pad, const float *in, float *out) {
   float vbuf[w + 2];
+  float inv[10];
+  for (int i = 1; i < 10; i++) inv[i] = 1.0f / (float)i;
   vbuf[0] = 0.0f;
   vbuf[w + 1] = 0.0f;
   for (int plane = 0; plane < planes; plane++) {
@@ -65,12 +67,12 @@ static void avgpool3x3s1(int planes, int h, int w, int exclude_pad, const float 
         for (int ox = 0; ox < w; ox++) v[ox] = r1[ox];
       }
       float *yr = y + (size_t)oy * w;
-      const float inner = exclude_pad ? 1.0f / (float)(rows * 3) : 1.0f / 9.0f;
+      const float inner = exclude_pad ? inv[rows * 3] : inv[9];
       for (int ox = 0; ox < w; ox++) yr[ox] = (vbuf[ox] + vbuf[ox + 1] + vbuf[ox + 2]) * inner;
       if (exclude_pad) {
-        const int edge_cols = w > 1 ? 2 : 1;
-        yr[0] = (vbuf[0] + vbuf[1] + vbuf[2]) / (float)(rows * edge_cols);
-        yr[w - 1] = (vbuf[w - 1] + vbuf[w] + vbuf[w + 1]) / (float)(rows * edge_cols);
+        const float edge = inv[rows * (w > 1 ? 2 : 1)];
+        yr[0] = (vbuf[0] + vbuf[1] + vbuf[2]) * edge;
+        yr[w - 1] = (vbuf[w - 1] + vbuf[w] + vbuf[w + 1]) * edge;
       }
     }
   }
@@ -126,11 +128,11 @@ static float dot16(const float *a, const float *b, int count) {
   return acc;
 }
 
-void ck_global_avgpool_ref(int n, int channels, int hw, const float *in, float *out) {
+CK_CLONES void ck_global_avgpool_ref(int n, int channels, int hw, const float *in, float *out) {
   for (int plane = 0; plane < n * channels; plane++) out[plane] = sum16(in + (size_t)plane * hw, hw) / (float)hw;
 }
 
-void ck_linear_ref(int n, int inf, int outf, const float *x, const float *weight, const float *bias, int act,
+CK_CLONES void ck_linear_ref(int n, int inf, int outf, const float *x, const float *weight, const float *bias, int act,
                    float *y) {
   for (int b = 0; b < n; b++) {
     for (int o = 0; o < outf; o++) {
@@ -140,7 +142,7 @@ void ck_linear_ref(int n, int inf, int outf, const float *x, const float *weight
   }
 }
 
-void ck_channel_scale_ref(int n, int c, int hw, const float *x, const float *s, float *out) {
+CK_CLONES void ck_channel_scale_ref(int n, int c, int hw, const float *x, const float *s, float *out) {
   for (int plane = 0; plane < n * c; plane++) {
     const float f = s[plane];
     const float *xp = x + (size_t)plane * hw;

@@ -1,7 +1,7 @@
 /* Conv epilogue: bias, activation, residual add, in one pass over the output. */
 #include "ck_internal.h"
 
-void ck_epilogue(float *out, int channels, int hw, const float *bias, int act, const float *residual) {
+CK_CLONES void ck_epilogue(float *out, int channels, int hw, const float *bias, int act, const float *residual) {
   if (!bias && act == CK_ACT_NONE && !residual) return;
   for (int c = 0; c < channels; c++) {
     float *o = out + (size_t)c * hw;

@@ -14,7 +14,7 @@ size_t ck_dwconv_workspace_floats(const ck_conv *c) {
 void ck_dw_clear(const ck_conv *c, float *buf) { memset(buf, 0, sizeof(float) * ck_dwconv_workspace_floats(c)); }
 
 /* Writes only the interior (the border stays zero from ck_dw_clear). */
-void ck_dw_fill(const ck_conv *c, const float *plane, float *buf) {
+CK_CLONES void ck_dw_fill(const ck_conv *c, const float *plane, float *buf) {
   const int s = c->stride, p = c->pad, pitch = ck_dw_pitch(c), w = c->w;
   for (int iy = 0; iy < c->h; iy++) {
     const float *src = plane + (size_t)iy * w;

@@ -39,6 +39,30 @@ dw_block(const int NV, const int S, const int K, const ck_conv *c, const float *
   }
 }
 
+/* Stride-2 fill with AVX-512 permutes (see dwconv_pad.c for the layout): even source columns to one phase,
+ * odd to the other. */
+__attribute__((target("avx512f"))) static void fill_s2_avx512(const ck_conv *c, const float *plane, float *buf,
+                                                              int pitch) {
+  const int p = c->pad, w = c->w;
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  for (int iy = 0; iy < c->h; iy++) {
+    const float *src = plane + (size_t)iy * w;
+    float *row = buf + (size_t)(iy + p) * 2 * pitch;
+    float *de = row + (size_t)(p & 1) * pitch + (p >> 1);
+    float *dodd = row + (size_t)((p + 1) & 1) * pitch + ((p + 1) >> 1);
+    const int ne = (w + 1) / 2, no = w / 2;
+    int i = 0;
+    for (; 2 * i + 32 <= w; i += 16) {
+      const __m512 a = _mm512_loadu_ps(src + 2 * i), b = _mm512_loadu_ps(src + 2 * i + 16);
+      _mm512_storeu_ps(de + i, _mm512_permutex2var_ps(a, even, b));
+      _mm512_storeu_ps(dodd + i, _mm512_permutex2var_ps(a, odd, b));
+    }
+    for (int j = i; j < ne; j++) de[j] = src[2 * j];
+    for (int j = i; j < no; j++) dodd[j] = src[2 * j + 1];
+  }
+}
+
 /* All output rows of one channel plane; S (stride) and K (kernel side, 0 = from c) are compile-time constants
  * in the specialised calls so the tap loops unroll and kx % S, kx / S fold away. */
 __attribute__((target("avx512f"), always_inline)) static inline void
@@ -70,7 +94,8 @@ void ck_dwconv_avx512(const ck_conv *c, const float *in, const float *weight, co
   for (int n = 0; n < c->n; n++) {
     for (int ch = 0; ch < c->cin; ch++) {
       const size_t pi = (size_t)n * c->cin + ch;
-      ck_dw_fill(c, in + pi * in_plane, buf);
+      if (s == 2) fill_s2_avx512(c, in + pi * in_plane, buf, pitch);
+      else ck_dw_fill(c, in + pi * in_plane, buf);
       const float *wp = weight + (size_t)ch * c->kh * c->kw;
       const float b = bias ? bias[ch] : 0.0f;
       float *y = out + pi * out_plane;

@@ -1,0 +1,121 @@
+import Foundation
+import XCTest
+import Predictor
+import SearchSpace
+import TensorFile
+@testable import Onboarding
+
+final class AdaptFlowTests: XCTestCase {
+  func testNB201PoolShotsAndValidationChoice() throws {
+    let pool = try AdaptFlow.pool(space: .nb201)
+    XCTAssertEqual(pool.count, 15_625)
+    XCTAssertEqual(pool[1462].macs, NB201Cost(cell: try NB201Index.cell(at: 1462), dataset: .cifar10).macs)
+    let refs = try ReferenceSet.helpDefaults(.nb201)
+    let shots = try AdaptFlow.chooseShots(pool: pool, count: 10, seed: 1, references: refs)
+    XCTAssertEqual(shots.count, 10)
+    XCTAssertTrue(Set(shots.map(\.arch)).isDisjoint(with: refs.map(\.arch)))
+    XCTAssertEqual(shots.map(\.macs), shots.map(\.macs).sorted(), "one per MACs stratum, ascending")
+    XCTAssertEqual(shots, try AdaptFlow.chooseShots(pool: pool, count: 10, seed: 1, references: refs))
+    let exclude = Set(shots.map(\.arch) + refs.map(\.arch))
+    let val = try AdaptFlow.chooseValidation(pool: pool, count: 50, seed: 2, exclude: exclude)
+    XCTAssertEqual(Set(val.map(\.arch)).count, 50)
+    XCTAssertTrue(Set(val.map(\.arch)).isDisjoint(with: exclude))
+  }
+
+  func testOFAPoolIsValidAndSeeded() throws {
+    let pool = try AdaptFlow.pool(space: .ofa, ofaPoolSize: 50)
+    XCTAssertEqual(pool.count, 50)
+    for p in pool { XCTAssertEqual(try OFAConfig(text: p.arch).text, p.arch) }
+    XCTAssertEqual(pool, try AdaptFlow.pool(space: .ofa, ofaPoolSize: 50))
+  }
+
+  func testShotsFromCSV() throws {
+    let refs = try ReferenceSet.helpDefaults(.nb201)
+    let cell7 = try NB201Index.cell(at: 7).archString
+    let rows = [MeasuredArch(index: 7, arch: nil, latencyMs: 1), MeasuredArch(index: nil, arch: cell7, latencyMs: 2),
+                MeasuredArch(index: refs[0].index, arch: nil, latencyMs: 3), MeasuredArch(index: 8, arch: nil, latencyMs: 4),
+                MeasuredArch(index: 9_000, arch: nil, latencyMs: 5)]
+    let all = try AdaptFlow.shotsFromCSV(rows, space: .nb201, count: nil, seed: 1, references: refs, source: "m.csv")
+    XCTAssertEqual(all.map(\.index), [7, 8, 9_000], "duplicates and references dropped")
+    let two = try AdaptFlow.shotsFromCSV(rows, space: .nb201, count: 2, seed: 1, references: refs, source: "m.csv")
+    XCTAssertEqual(two.count, 2)
+    XCTAssertThrowsError(try AdaptFlow.shotsFromCSV(rows, space: .nb201, count: 4, seed: 1, references: refs, source: "m.csv")) {
+      XCTAssertTrue("\($0)".contains("3 usable rows"), "\($0)")
+    }
+    let mismatch = [MeasuredArch(index: 8, arch: cell7, latencyMs: 1)]
+    XCTAssertThrowsError(try AdaptFlow.shotsFromCSV(mismatch, space: .nb201, count: nil, seed: 1, references: refs, source: "m.csv")) {
+      XCTAssertTrue("\($0)".contains("m.csv line 2: arch_index 8 is"), "\($0)")
+    }
+    let range = [MeasuredArch(index: 20_000, arch: nil, latencyMs: 1)]
+    XCTAssertThrowsError(try AdaptFlow.shotsFromCSV(range, space: .nb201, count: nil, seed: 1, references: refs, source: "m.csv"))
+    let ofaNoText = [MeasuredArch(index: 3, arch: nil, latencyMs: 1)]
+    XCTAssertThrowsError(try AdaptFlow.shotsFromCSV(ofaNoText, space: .ofa, count: nil, seed: 1, references: [], source: "m.csv")) {
+      XCTAssertTrue("\($0)".contains("OFA rows need arch_str"), "\($0)")
+    }
+  }
+
+  /// Full flow with the bundled NB201 meta-predictor and synthetic latencies (a deterministic function of MACs;
+  /// only the plumbing is tested here, not accuracy): adapt → file → verified load → same predictions.
+  func testAdaptWriteLoadRoundTrip() throws {
+    guard let meta = try? MetaPredictor.loadBundled(space: .nb201) else {
+      throw XCTSkip("no bundled NB201 meta-predictor in this build")
+    }
+    let refs = MetaPredictorCatalog.referenceArchs(of: meta)
+    var profile = DeviceProfile(space: .nb201, host: Fixture.host, settings: Fixture.settings, references: refs,
+                                helpprofVersion: "test")
+    func fakeMs(_ arch: String) throws -> Double { Double(try ReferenceSet.macs(arch, space: .nb201)) / 5e7 + 0.3 }
+    for i in profile.references.indices {
+      let ms = try fakeMs(profile.references[i].arch.arch)
+      profile.references[i].measurement = try .init(samplesMs: [ms, ms * 1.01, ms * 0.99], noisy: false,
+                                                     otherCores: nil, macs: nil)
+    }
+    profile.refreshEmbedding()
+    let pool = try AdaptFlow.pool(space: .nb201)
+    let picks = try AdaptFlow.chooseShots(pool: pool, count: 10, seed: 3, references: refs)
+    let shots = try picks.map { ArchMeasurement(index: $0.index, arch: $0.arch, latencyMs: try fakeMs($0.arch), macs: $0.macs) }
+    let adapted = try AdaptFlow.adapt(profile: profile, profilePath: "p.json", meta: meta, shots: shots, seed: 3)
+    let md = PredictorMetadata(
+      space: .nb201, modelJSON: AdaptFlow.modelJSON(adapted, metaPredictorID: "m"),
+      targetNormalisationJSON: AdaptFlow.normalisationJSON(adapted), referenceArchs: refs,
+      referenceLatencyMs: profile.referenceMedians ?? [], deviceEmbedding: adapted.normaliser.embedding.map(Double.init),
+      host: Fixture.host,
+      provenance: .init(helpprofVersion: "t", metaPredictorID: "m", shots: shots.count, seed: 3,
+                        shotStrategy: AdaptFlow.stratifiedStrategy,
+                        shotArchs: shots.map { .init(index: $0.index, arch: $0.arch, latencyMs: $0.latencyMs) },
+                        settings: Fixture.settings, createdAt: "now"),
+      validation: nil)
+    let file = try AdaptFlow.predictorFile(adapted, metadata: md)
+    let dir = try Fixture.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("d.helpp").path
+    try file.write(to: path)
+    let loaded = try AdaptFlow.loadPredictor(path: path, expectedSpace: .nb201)
+    let archs = pool.prefix(100).map(\.arch)
+    let direct = try adapted.predictMs(try archs.map { try AdaptFlow.archKey($0, space: .nb201) })
+    XCTAssertEqual(try loaded.predictMs(Array(archs)), direct)
+    XCTAssertTrue(direct.allSatisfy { $0 > 0 && $0.isFinite })
+    XCTAssertThrowsError(try AdaptFlow.loadPredictor(path: path, expectedSpace: .ofa)) {
+      XCTAssertEqual($0 as? OnboardingError, .wrongSpace(path: path, found: "nb201", expected: "ofa"))
+    }
+    // A profile for another space or with other references is refused.
+    var ofaProfile = profile
+    ofaProfile.space = .ofa
+    XCTAssertThrowsError(try AdaptFlow.adapt(profile: ofaProfile, profilePath: "p.json", meta: meta, shots: shots, seed: 3)) {
+      XCTAssertEqual($0 as? OnboardingError, .wrongSpace(path: "p.json", found: "ofa", expected: "nb201"))
+    }
+    var otherRefs = profile
+    otherRefs.references.swapAt(0, 1)
+    otherRefs.refreshEmbedding()
+    XCTAssertThrowsError(try AdaptFlow.adapt(profile: otherRefs, profilePath: "p.json", meta: meta, shots: shots, seed: 3)) {
+      XCTAssertTrue("\($0)".contains("differ from the meta-predictor"), "\($0)")
+    }
+    // Unexpected extra tensor → unused-tensor error.
+    var extra = file
+    extra.tensors["surprise"] = try Tensor(floats: [1])
+    extra.sealChecksum()
+    try extra.write(to: path)
+    XCTAssertThrowsError(try AdaptFlow.loadPredictor(path: path)) {
+      XCTAssertTrue("\($0)".contains("unexpected tensors"), "\($0)")
+    }
+  }
+}

@@ -55,18 +55,22 @@ final class ArchState {
 
   /// Stats and verdict over every sample so far; nil before the first sample.
   /// `filterPreempted`: set preempted runs aside (wall metric, single thread); with fewer than 3 undisturbed
-  /// runs every run is used.
+  /// runs, the least disturbed quarter of the runs (smallest wall − CPU gap, at least 3) is used, and
+  /// the result is flagged "preempted" when most runs were.
   func result(_ p: MeasurementProtocol, filterPreempted: Bool) -> Result? {
     var samples = p.metric == .wall ? wall : cpu
     var cpuUsed = cpu
     var preemptedCount = 0
     if filterPreempted {
-      let keep = wall.indices.filter { !ArchState.preempted(wall: wall[$0], cpu: cpu[$0], p) }
+      var keep = wall.indices.filter { !ArchState.preempted(wall: wall[$0], cpu: cpu[$0], p) }
       preemptedCount = wall.count - keep.count
-      if keep.count >= 3 {
-        samples = keep.map { wall[$0] }
-        cpuUsed = keep.map { cpu[$0] }
+      if keep.count < min(3, wall.count) {
+        // Too few undisturbed runs: use the least disturbed quarter (smallest wall − CPU gap), at least 3.
+        let want = min(wall.count, max(3, (wall.count + 3) / 4))
+        keep = wall.indices.sorted { wall[$0] - cpu[$0] < wall[$1] - cpu[$1] }.prefix(want).sorted()
       }
+      samples = keep.map { wall[$0] }
+      cpuUsed = keep.map { cpu[$0] }
     }
     guard let stats = SampleStats(samples) else { return nil }
     let converged = stats.count >= p.minSamples && stats.relativeIQR <= p.targetRelativeIQR

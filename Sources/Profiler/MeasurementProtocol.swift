@@ -1,6 +1,16 @@
 import Counters
 import Foundation
 
+/// Which statistic of the samples becomes `latency_ms`.
+public enum LatencyStatistic: String, Codable, Sendable, CaseIterable {
+  /// The median (default): the typical run.
+  case median
+  /// The 10th percentile: the undisturbed runs, robust on a shared machine.
+  case p10
+  /// The minimum: the least disturbed run (lower envelope; most stable under contention, optimistic).
+  case min
+}
+
 /// Which clock a latency is read from.
 public enum TimingMetric: String, Codable, Sendable, CaseIterable {
   /// Wall-clock time per run (PAPI_get_real_nsec): what a user waits.
@@ -61,6 +71,8 @@ public struct MeasurementProtocol: Codable, Sendable, Equatable {
   /// Extra sweeps for an arch that is still noisy (spread or preempted) after the base sweeps.
   public var remeasureLimit: Int = 2
   public var metric: TimingMetric = .wall
+  /// Which statistic is reported as `latency_ms` (all of them are in the row anyway).
+  public var statistic: LatencyStatistic = .median
   /// Runs of the separate counter pass (when counters are available).
   public var counterRuns: Int = 3
   /// Runs of the per-layer timing pass (0 = no layer pass).

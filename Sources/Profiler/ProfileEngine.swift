@@ -152,7 +152,7 @@ public final class ProfileEngine {
       if todo.isEmpty { break }
       if extra == 0 { t.remeasured += todo.count }
       t.visitsPlanned += todo.count
-      try sweep(todo, quota: quota, p, totals: &t, progress: progress)
+      try sweep(todo, quota: max(quota, p.samplesPerRound), p, totals: &t, progress: progress)
     }
     for st in states {
       guard let r = st.result(p, filterPreempted: filter) else {
@@ -289,9 +289,18 @@ public final class ProfileEngine {
     let s = r.stats
     return ProfileRow(
       device: settings.device, dataset: settings.dataset, archIndex: st.spec.archIndex,
-      archString: st.spec.archString, latencyMs: s.median, p10Ms: s.p10, p90Ms: s.p90, iqrMs: s.iqr, minMs: s.min,
+      archString: st.spec.archString, latencyMs: ProfileEngine.statistic(s, p.statistic), p10Ms: s.p10, p90Ms: s.p90, iqrMs: s.iqr, minMs: s.min,
       n: s.count, noisy: r.noisy, cpuMs: SampleStats(r.cpu)?.median ?? 0, otherCPU: r.otherCores,
       sweeps: st.sweeps, preempted: r.preempted, noisyReasons: r.reasons, counters: counters, samplesMs: r.samples)
+  }
+
+  /// The value of `statistic` in `s`.
+  static func statistic(_ s: SampleStats, _ statistic: LatencyStatistic) -> Double {
+    switch statistic {
+    case .median: return s.median
+    case .p10: return s.p10
+    case .min: return s.min
+    }
   }
 
   /// Median time of every layer over `runs` timed passes.

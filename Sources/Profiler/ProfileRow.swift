@@ -7,7 +7,7 @@ import Foundation
 ///     source,device,dataset,arch_index,arch_str,latency_ms,p10_ms,p90_ms,iqr_ms,min_ms,n,noisy,
 ///     cpu_ms,other_cpu,sweeps,preempted,noisy_reasons,counters,samples_ms
 ///
-/// - `latency_ms`: median of the timing metric (wall by default) per forward pass.
+/// - `latency_ms`: median (or the chosen statistic) of the timing metric (wall by default) per forward pass.
 /// - `p10_ms`, `p90_ms`, `iqr_ms`, `min_ms`, `n`: spread of the same samples; `noisy` 1 when the arch did not
 ///   reach the IQR target or other processes were busy, even after re-measuring.
 /// - `cpu_ms`: median CPU time of the measuring thread per pass; `other_cpu`: CPUs used by other processes

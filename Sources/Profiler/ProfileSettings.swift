@@ -56,14 +56,15 @@ public struct ProfileSettings: Codable, Sendable, Equatable {
     }
   }
 
-  /// Default device name: `helpprof-<cpu>-<threads>t-<kernels>` plus `-prune`, `-bn`, `-cpuclock` when those
-  /// settings are on. `<cpu>` is the CPU model lower-cased, (R)/(TM)/"processor"/"cpu" removed, non-alphanumerics
+  /// Default device name: `helpprof-<cpu>-<threads>t-<kernels>` plus `-prune`, `-bn`, `-cpuclock`, `-min`/`-p10`
+  /// when those settings are on. `<cpu>` is the CPU model lower-cased, (R)/(TM)/"processor"/"cpu" removed, non-alphanumerics
   /// as `_` (e.g. "AMD EPYC" → `amd_epyc`, "Intel(R) Xeon(R) Processor" → `intel_xeon`).
   public func deviceName(cpuModel: String) -> String {
     var parts = ["helpprof", ProfileSettings.slug(cpuModel), "\(threads)t", kernels]
     if pruneDeadOps { parts.append("prune") }
     if keepBN { parts.append("bn") }
     if measurement.metric == .cpu { parts.append("cpuclock") }
+    if measurement.statistic != .median { parts.append(measurement.statistic.rawValue) }
     return parts.joined(separator: "-")
   }
 

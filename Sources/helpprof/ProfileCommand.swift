@@ -26,7 +26,7 @@ struct ProfileCommand: ParsableCommand {
         cpu_ms,other_cpu,sweeps,preempted,noisy_reasons,counters,samples_ms
       (the first six as HELP's nb201_latency.csv; OFA rows hold the config text in arch_str and the sample
       number, or -1, in arch_index) and FILE.csv.json with settings, host context and per-run summaries.
-      The device name defaults to helpprof-<cpu>-<threads>t-<kernels>[-prune][-bn][-cpuclock].
+      The device name defaults to helpprof-<cpu>-<threads>t-<kernels>[-prune][-bn][-cpuclock][-min|-p10].
 
       Resume: re-run the same command after Ctrl-C or a crash; finished archs are skipped (rows are written
       block by block), a torn last line is cut, and a run whose settings differ from the sidecar's is refused.
@@ -56,6 +56,8 @@ struct ProfileCommand: ParsableCommand {
   @Option(help: "Device name for the CSV (default derived from CPU and settings).") var device: String?
   @Option(help: "Timing metric: wall (default) or cpu (thread CPU time, single-threaded only).")
   var metric: String = "wall"
+  @Option(help: "Statistic reported as latency_ms: median, p10 or min (min is steadiest on a busy machine).")
+  var statistic: String = "median"
   @Option(help: "Pin the measuring thread: auto, none or a CPU number.") var pin: String = "auto"
   @Option(help: "Stop an arch when IQR/median is at most this.") var targetIqr: Double = 0.02
   @Option(help: "Cap on timed seconds per arch and attempt.") var maxSeconds: Double = 0.5
@@ -97,6 +99,10 @@ struct ProfileCommand: ParsableCommand {
     guard let m = TimingMetric(rawValue: metric) else { throw ProfilerError("--metric '\(metric)': expected wall or cpu") }
     guard let pinReq = PinRequest(text: pin) else { throw ProfilerError("--pin '\(pin)': expected auto, none or a CPU number") }
     s.measurement.metric = m
+    guard let st = LatencyStatistic(rawValue: statistic) else {
+      throw ProfilerError("--statistic '\(statistic)': expected median, p10 or min")
+    }
+    s.measurement.statistic = st
     s.measurement.pin = pinReq
     s.measurement.targetRelativeIQR = targetIqr
     s.measurement.maxSecondsPerArch = maxSeconds

@@ -164,6 +164,12 @@ final class ProfileEngineTests: XCTestCase {
     s.pruneDeadOps = true
     s.measurement.metric = .cpu
     XCTAssertEqual(s.deviceName(cpuModel: "AMD EPYC"), "helpprof-amd_epyc-1t-default-prune-cpuclock")
+    s.measurement.statistic = .min
+    XCTAssertEqual(s.deviceName(cpuModel: "AMD EPYC"), "helpprof-amd_epyc-1t-default-prune-cpuclock-min")
+    let st = try XCTUnwrap(SampleStats([3, 1, 2, 5, 4]))
+    XCTAssertEqual(ProfileEngine.statistic(st, .median), 3)
+    XCTAssertEqual(ProfileEngine.statistic(st, .min), 1)
+    XCTAssertEqual(ProfileEngine.statistic(st, .p10), st.p10)
     s.threads = 2
     XCTAssertThrowsError(try s.validate())
     XCTAssertThrowsError(try ProfileSettings(space: .nb201, dataset: "imagenet").validate())

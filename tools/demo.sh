@@ -3,6 +3,7 @@
 # bundled meta-predictor with 10 shots and validate it on 30 more measurements.
 # Usage: bash tools/demo.sh [HELPPROF_BINARY] [OUT_DIR]     (make demo runs it with .build/release/helpprof out)
 set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 bin="${1:-.build/release/helpprof}"
 out="${2:-out}"
 if [ ! -x "$bin" ]; then
@@ -29,6 +30,12 @@ if "$bin" adapt --help >/dev/null 2>&1 && ! "$bin" adapt --help 2>&1 | grep -q "
   timed "$bin" adapt --shots 10 --validate 30 --profile device.json --out device.helpp
   step "helpprof predict --predictor device.helpp --index 1462"
   "$bin" predict --predictor device.helpp --index 1462
+  if python3 -c "import numpy" 2>/dev/null; then
+    step "same prediction with the numpy-only Python loader (tools/helpprof_predictor.py)"
+    python3 "$here/helpprof_predictor.py" device.helpp --index 1462
+    step "latency-constrained evolutionary search with the Python loader (tools/nas_example.py), checked with helpprof run"
+    python3 "$here/nas_example.py" device.helpp --top 3 --cycles 500 --check --helpprof "$bin"
+  fi
   if [ -f device.helpp.validation.csv ]; then
     step "helpprof report -> $out/report.html"
     "$bin" report --predictor device.helpp --measurements device.helpp.validation.csv --out report.html

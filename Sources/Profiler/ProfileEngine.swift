@@ -86,6 +86,8 @@ public final class ProfileEngine {
     var visitsPlanned = 0
     var pinnedCPU: Int?
     var pinNotes: [String] = []
+    /// Largest fraction reported so far (extra sweeps add planned work; progress never goes back).
+    var fractionReported = 0.0
   }
 
   private struct Stopped: Error {}
@@ -162,7 +164,7 @@ public final class ProfileEngine {
       if row.noisy { t.noisy += 1 }
       t.rows.append((st.position, row))
       try onRow?(row)
-      progress?(makeProgress(t, lastRow: row))
+      progress?(makeProgress(&t, lastRow: row))
     }
   }
 
@@ -201,7 +203,7 @@ public final class ProfileEngine {
         st.sweeps += 1
       }
       t.visitsDone += window.count
-      progress?(makeProgress(t, lastRow: nil))
+      progress?(makeProgress(&t, lastRow: nil))
       repin(p, since: windowSnap, totals: &t)
     }
   }
@@ -222,9 +224,12 @@ public final class ProfileEngine {
     }
   }
 
-  private func makeProgress(_ t: Totals, lastRow: ProfileRow?) -> ProfileProgress {
+  private func makeProgress(_ t: inout Totals, lastRow: ProfileRow?) -> ProfileProgress {
     let elapsed = Double(papi.realNanoseconds() &- t.start) / 1e9
-    let frac = t.visitsPlanned > 0 ? min(1, Double(t.visitsDone) / Double(t.visitsPlanned)) : 1
+    var frac = t.visitsPlanned > 0 ? min(1, Double(t.visitsDone) / Double(t.visitsPlanned)) : 1
+    if lastRow != nil { frac = max(frac, Double(t.rows.count) / Double(max(1, t.total))) }
+    frac = max(frac, t.fractionReported)
+    t.fractionReported = frac
     let archsDone = frac * Double(t.total)
     let rate = elapsed > 0 ? archsDone / elapsed * 60 : 0
     return ProfileProgress(

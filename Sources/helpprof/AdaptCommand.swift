@@ -32,15 +32,15 @@ struct AdaptCommand: ParsableCommand {
       Examples:
         helpprof adapt --shots 10
         helpprof adapt --shots 10 --validate 300 --out device.helpp
-        helpprof adapt --profile device-ofa.json --shots 10 --out ofa.helpp
+        helpprof adapt --space ofa --shots 10        # device-ofa.json -> device-ofa.helpp
         helpprof adapt --measurements mine.csv --shots 20
       """)
 
   @Option(name: .long, help: "Architectures to measure (or take from --measurements) for adaptation.")
   var shots: Int = 10
 
-  @Option(name: .long, help: "Device profile written by `helpprof embed`.")
-  var profile: String = "device.json"
+  @Option(name: .customLong("profile"), help: "Device profile written by `helpprof embed` (default device.json; device-ofa.json with --space ofa).")
+  var profileOption: String?
 
   @Option(name: .customLong("space"), help: "Expected search space (nb201 or ofa); default: the profile's.")
   var spaceName: String?
@@ -57,8 +57,12 @@ struct AdaptCommand: ParsableCommand {
   @Option(name: .long, help: "Meta-predictor file to adapt (default: the bundled one).")
   var metaPredictor: String?
 
-  @Option(name: .long, help: "Predictor file to write.")
-  var out: String = "device.helpp"
+  @Option(name: .customLong("out"), help: "Predictor file to write (default device.helpp; device-ofa.helpp for OFA).")
+  var outOption: String?
+
+  var profile: String {
+    profileOption ?? (spaceName.flatMap { SpaceKind(rawValue: $0.lowercased()) } == .ofa ? "device-ofa.json" : "device.json")
+  }
 
   @Flag(name: .long, help: "Print the result as JSON on stdout.")
   var json = false
@@ -108,6 +112,7 @@ struct AdaptCommand: ParsableCommand {
       throw fail("device profile \(profile) not found: run `helpprof embed` first (or pass --profile)", HelpExit.usage)
     }
     let dp = try DeviceProfile.read(path: profile)
+    let out = outOption ?? (dp.space == .ofa ? "device-ofa.helpp" : "device.helpp")
     if let s = spaceName, let want = SpaceKind(rawValue: s.lowercased()), want != dp.space {
       throw OnboardingError.wrongSpace(path: profile, found: dp.space.rawValue, expected: want.rawValue)
     }

@@ -54,8 +54,8 @@ public struct ReportHTML {
     let e = ReportHTML.escape
     let m = metrics
     let verdict = m.spearman >= 0.97 && m.within10Percent >= 90
-      ? "<span class=ok>meets the NB201 target (Spearman ≥ 0.97, ≥ 90 % within ±10 %)</span>"
-      : "<span class=bad>below the NB201 target (Spearman ≥ 0.97, ≥ 90 % within ±10 %)</span>"
+      ? "<span class=ok>meets the target (Spearman ≥ 0.97 and ≥ 90 % within ±10 %)</span>"
+      : "<span class=bad>below the target (Spearman ≥ 0.97 and ≥ 90 % within ±10 %)</span>"
     var html = """
       <!DOCTYPE html>
       <html lang="en"><head><meta charset="utf-8"><title>\(e(title))</title>

@@ -16,6 +16,7 @@ per-arch rows, and the context (threads, kernels, versions).
 Usage (creates tools/.venv-onnx with onnxruntime, onnx, numpy from PyPI on first use):
   python3 tools/compare_onnxruntime.py --space nb201 --count 30 --seed 0 --threads 1
   python3 tools/compare_onnxruntime.py --space ofa --count 10 --resolution 224 --width 1.0
+  python3 tools/compare_onnxruntime.py --space nb201 --count 5 --extra=--prune-dead-ops   # flags for helpprof run
 """
 import argparse
 import json

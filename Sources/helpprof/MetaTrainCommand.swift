@@ -30,6 +30,8 @@ struct MetaTrainCommand: ParsableCommand {
   @Option(help: "Outer (Adam) learning rate; default 1e-3 (honest) or 1e-4 (HELP-faithful).") var outerLr: Float?
   @Option(help: "Meta-batch size (devices per episode).") var metaBatch: Int = 8
   @Option(help: "Random shots per task besides the references.") var shots: Int = 10
+  @Option(help: "Reference architectures (comma-separated dataset indices; default HELP's 10). tools/select_references.py picks a better set from the source devices only.")
+  var references: String?
   @Option(help: "Datasets folder (default: profiles/datasets, searched from here and above the executable).")
   var dataDir: String?
   @Option(help: "Output file.") var out: String?
@@ -48,6 +50,14 @@ struct MetaTrainCommand: ParsableCommand {
     o.metaBatch = metaBatch
     o.shots = shots
     o.references = data.helpReferences
+    if let r = references {
+      let parts = r.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+      let idx = parts.compactMap { Int($0) }
+      guard idx.count == parts.count, !idx.isEmpty, idx.allSatisfy({ (0..<data.archCount).contains($0) }), Set(idx).count == idx.count else {
+        throw fail("--references \(r): expected distinct comma-separated arch indices in 0..<\(data.archCount)")
+      }
+      o.references = idx
+    }
     o.protocolKind = helpFaithful ? .help : .honest
     o.sources = helpFaithful ? data.metaTrain : data.devices.filter { !data.metaTest.contains($0) }
     o.outerLearningRate = outerLr ?? (helpFaithful ? 1e-4 : 1e-3)

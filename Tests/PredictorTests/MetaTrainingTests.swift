@@ -103,3 +103,15 @@ final class BundledModelTests: XCTestCase {
     XCTAssertGreaterThan(RankMetrics.spearman(p, idx.map { lat[$0] }), 0.8)
   }
 }
+
+final class BundledOFAModelTests: XCTestCase {
+  func testBundledOFALoadsAndRanksTitanRTX64() throws {
+    let m = try MetaPredictor.loadBundled(space: .ofa)
+    XCTAssertEqual(m.config.space, .ofa)
+    let data = try LatencyDataset(space: .ofa, directory: repoDatasets)
+    let lat = try data.latencies(device: "titan_rtx_64")
+    let a = try m.adapt(measurements: m.referenceIndices.map { (arch: data.archs[$0], latencyMs: lat[$0]) })
+    let idx = Array(4000..<4200)
+    XCTAssertGreaterThan(RankMetrics.spearman(try a.predictMs(idx.map { data.archs[$0] }), idx.map { lat[$0] }), 0.9)
+  }
+}

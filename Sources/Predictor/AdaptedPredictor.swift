@@ -9,14 +9,26 @@ public struct AdaptedPredictor {
   /// Predictor parameters in `config.predictorShapes` order.
   public let parameters: [[Float]]
   public let normaliser: DeviceNormaliser
-  /// Extra metadata carried into the portable file.
-  public let metadata: [String: String]
+  /// Extra metadata carried into the portable file (provenance: meta-predictor name, support size, seed).
+  public let info: [String: String]
 
   public init(config: NetworkConfig, parameters: [[Float]], normaliser: DeviceNormaliser, metadata: [String: String]) {
     self.config = config
     self.parameters = parameters
     self.normaliser = normaliser
-    self.metadata = metadata
+    self.info = metadata
+  }
+
+  /// Full `__metadata__` of the portable file (see `stored`).
+  public var metadata: [String: String] { stored.metadata }
+
+  /// Writes the portable adapted-predictor file (safetensors).
+  public func write(to path: String) throws { try stored.write(to: path) }
+
+  /// Loads a portable adapted-predictor file.
+  public static func load(path: String) throws -> AdaptedPredictor {
+    let s = try StoredTensors.read(path: path)
+    return try AdaptedPredictor(tensors: s.tensors, metadata: s.metadata)
   }
 
   /// Predicted normalised targets (before de-normalisation) through the differentiable graph (reference
@@ -58,7 +70,7 @@ public struct AdaptedPredictor {
     var t: [String: (shape: [Int], data: [Float])] = [:]
     for (s, v) in zip(config.predictorShapes, parameters) { t[s.0] = ([s.1, s.2], v) }
     t["hw_embedding"] = ([1, normaliser.embedding.count], normaliser.embedding)
-    var md = metadata
+    var md = info
     md["kind"] = "helpprof-adapted-predictor"
     md["space"] = config.space.rawValue
     md["live_feature"] = String(config.liveFeature)

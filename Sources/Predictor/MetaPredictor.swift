@@ -107,6 +107,16 @@ public final class MetaPredictor {
     }
   }
 
+  /// Whether two keys denote the same network for the predictor (OFA: same active blocks and resolution,
+  /// whatever the values stored in inactive slots or the width tag).
+  public static func sameArch(_ a: ArchKey, _ b: ArchKey) -> Bool {
+    switch (a, b) {
+    case (.nb201(let x), .nb201(let y)): return x == y
+    case (.ofa(let x), .ofa(let y)): return OFAEncoding.help(x) == OFAEncoding.help(y)
+    default: return false
+    }
+  }
+
   /// Adapts to a device from its measurements. They must include every reference architecture (the
   /// embedding); all measurements (references + shots) are the support of the Meta-SGD steps.
   /// The result is deterministic (z = μ, no sampling); `seed` is recorded only.
@@ -117,7 +127,7 @@ public final class MetaPredictor {
     }
     var refMs: [Double] = []
     for r in referenceArchs {
-      let v = measurements.filter { $0.arch == r }.map(\.latencyMs)
+      let v = measurements.filter { Self.sameArch($0.arch, r) }.map(\.latencyMs)
       guard !v.isEmpty else { throw PredictorError("reference architecture \(Self.text(r)) was not measured: adapt needs all \(referenceArchs.count) references") }
       refMs.append(v.reduce(0, +) / Double(v.count))
     }

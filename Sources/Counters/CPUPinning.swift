@@ -59,20 +59,30 @@ public enum CPUPinning {
     return n > 0 ? buf[0..<Int(n)].map(Int.init) : []
   }
 
-  /// The allowed CPU with the least busy time in `load` (ties: the highest number, away from CPU 0's interrupts).
-  public static func leastBusyCPU(among cpus: [Int], load: CPULoad?, excludingSelfOn pinned: Int? = nil) -> Int? {
-    guard let load else { return cpus.last }
-    var best: (cpu: Int, busy: Double)?
+  /// The allowed CPU with the fewest runnable tasks of other processes (`runnable`, from `RunQueue`), then the
+  /// least busy time in `load` (this process's own use removed on `pinned`); ties go to the highest number,
+  /// away from CPU 0's interrupts.
+  public static func leastBusyCPU(among cpus: [Int], load: CPULoad?, runnable: [Int: Double] = [:],
+                                  excludingSelfOn pinned: Int? = nil) -> Int? {
+    var best: (cpu: Int, queue: Double, busy: Double)?
     for c in cpus {
-      var busy = c < load.perCPUBusy.count ? load.perCPUBusy[c] : 0
-      if c == pinned { busy = Swift.max(0, busy - load.selfCores) }
-      if best == nil || busy <= best!.busy + 1e-9 { best = (c, busy) }
+      var busy = load.map { c < $0.perCPUBusy.count ? $0.perCPUBusy[c] : 0 } ?? 0
+      if c == pinned, let load { busy = Swift.max(0, busy - load.selfCores) }
+      let queue = runnable[c] ?? 0
+      if let b = best {
+        if queue < b.queue - 0.1 || (abs(queue - b.queue) <= 0.1 && busy <= b.busy + 0.02) {
+          best = (c, queue, busy)
+        }
+      } else {
+        best = (c, queue, busy)
+      }
     }
     return best?.cpu
   }
 
-  /// Pins the calling thread as requested. `load` (a recent sample) guides `.auto`.
-  public static func pin(_ request: PinRequest, load: CPULoad?) -> PinResult {
+  /// Pins the calling thread as requested. `load` (a recent sample) and `runnable` (mean runnable tasks of other
+  /// processes per CPU) guide `.auto`.
+  public static func pin(_ request: PinRequest, load: CPULoad?, runnable: [Int: Double] = [:]) -> PinResult {
     let allowed = allowedCPUs()
     switch request {
     case .none:
@@ -83,13 +93,18 @@ public enum CPUPinning {
       }
       return apply(n, why: "requested")
     case .auto:
-      guard let c = leastBusyCPU(among: allowed, load: load) else {
+      guard let c = leastBusyCPU(among: allowed, load: load, runnable: runnable) else {
         return PinResult(cpu: nil, note: "not pinned: affinity mask unreadable")
       }
-      let why = load.map { l in
-        "least busy of \(allowed) (busy " + l.perCPUBusy.map { String(format: "%.0f%%", $0 * 100) }
-          .joined(separator: "/") + ")"
-      } ?? "no load sample"
+      var why = "least busy of \(allowed)"
+      if let l = load {
+        why += " (busy " + l.perCPUBusy.map { String(format: "%.0f%%", $0 * 100) }.joined(separator: "/")
+      }
+      if !runnable.isEmpty {
+        why += (load == nil ? " (" : ", ") + "runnable tasks of others "
+          + allowed.map { String(format: "%.1f", runnable[$0] ?? 0) }.joined(separator: "/")
+      }
+      if load != nil || !runnable.isEmpty { why += ")" }
       return apply(c, why: why)
     }
   }

@@ -35,6 +35,10 @@ extension HostInfo {
         + s.perCPUBusy.map { String(format: "%.0f%%", $0 * 100) }.joined(separator: " ")
         + String(format: "; steal %.1f%%", s.stealFraction * 100))
     }
+    if let q = load.runnablePerCPU {
+      row("run queue", "runnable tasks of other processes per CPU: " + q.map { String(format: "%.1f", $0) }
+        .joined(separator: " "))
+    }
     if warnings.isEmpty {
       lines.append("no warnings")
     } else {

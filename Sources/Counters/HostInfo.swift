@@ -48,6 +48,8 @@ public struct HostInfo: Codable, Sendable {
   public struct Load: Codable, Sendable {
     public var loadAverage: LoadAverage?
     public var sample: CPULoad?
+    /// Mean runnable tasks of other processes per CPU (index = CPU number) during the sample.
+    public var runnablePerCPU: [Double]?
   }
 
   public var hostname: String
@@ -128,8 +130,15 @@ public struct HostInfo: Codable, Sendable {
     }
 
     let loadText = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)
-    let load = Load(loadAverage: loadText.flatMap(HostProbes.parseLoadAvg),
-                    sample: sampleSeconds > 0 ? CPULoad.sample(seconds: sampleSeconds) : nil)
+    var sample: CPULoad?
+    var runnable: [Double]?
+    if sampleSeconds > 0, let a = CPUSnapshot.now() {
+      let looks = max(2, Int(sampleSeconds / 0.05))
+      let q = RunQueue.average(samples: looks, interval: sampleSeconds / Double(looks))
+      sample = CPUSnapshot.now().map { CPULoad(from: a, to: $0) }
+      runnable = (0..<logical).map { q[$0] ?? 0 }
+    }
+    let load = Load(loadAverage: loadText.flatMap(HostProbes.parseLoadAvg), sample: sample, runnablePerCPU: runnable)
 
     var uts = utsname()
     uname(&uts)

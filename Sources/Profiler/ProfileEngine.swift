@@ -110,7 +110,11 @@ public final class ProfileEngine {
     t.total = archs.count
     t.visitsPlanned = archs.count * p.sweeps
     if settings.threads == 1 {
-      let r = CPUPinning.pin(p.pin, load: p.pin == .auto ? CPULoad.sample(seconds: 0.1) : nil)
+      let auto = p.pin == .auto
+      let before = auto ? CPUSnapshot.now() : nil
+      let runnable = auto ? RunQueue.average(samples: 6, interval: 0.025) : [:]
+      let load = before.flatMap { a in CPUSnapshot.now().map { CPULoad(from: a, to: $0) } }
+      let r = CPUPinning.pin(p.pin, load: load, runnable: runnable)
       t.pinnedCPU = r.cpu
       t.pinNotes.append(r.note)
     } else {
@@ -212,15 +216,20 @@ public final class ProfileEngine {
   private func repin(_ p: MeasurementProtocol, since snap: CPUSnapshot?, totals t: inout Totals) {
     guard p.pin == .auto, let cpu = t.pinnedCPU, let a = snap, let b = CPUSnapshot.now() else { return }
     let load = CPULoad(from: a, to: b)
-    guard let better = CPUPinning.leastBusyCPU(among: CPUPinning.allowedCPUs(), load: load, excludingSelfOn: cpu),
+    let runnable = RunQueue.average(samples: 3, interval: 0.005)
+    guard let better = CPUPinning.leastBusyCPU(among: CPUPinning.allowedCPUs(), load: load, runnable: runnable,
+                                               excludingSelfOn: cpu),
           better != cpu else { return }
+    let qHere = runnable[cpu] ?? 0, qThere = runnable[better] ?? 0
     let here = max(0, (cpu < load.perCPUBusy.count ? load.perCPUBusy[cpu] : 0) - load.selfCores)
     let there = better < load.perCPUBusy.count ? load.perCPUBusy[better] : 0
-    guard here - there >= 0.25, let c = CPUPinning.pin(.cpu(better), load: nil).cpu else { return }
+    guard qHere - qThere >= 0.5 || (abs(qHere - qThere) < 0.5 && here - there >= 0.25),
+          let c = CPUPinning.pin(.cpu(better), load: nil).cpu else { return }
     t.pinnedCPU = c
     if t.pinNotes.count < 20 {
-      t.pinNotes.append(String(format: "moved to CPU %d after %d of %d sweep visits (others used %.0f%% of CPU %d, "
-        + "%.0f%% of CPU %d)", c, t.visitsDone, t.visitsPlanned, here * 100, cpu, there * 100, c))
+      t.pinNotes.append(String(format: "moved to CPU %d after %d of %d sweep visits (runnable tasks of others "
+        + "%.1f on CPU %d, %.1f on CPU %d; busy %.0f%% / %.0f%%)", c, t.visitsDone, t.visitsPlanned, qHere, cpu,
+        qThere, c, here * 100, there * 100))
     }
   }
 

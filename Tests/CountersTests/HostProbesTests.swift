@@ -98,11 +98,26 @@ final class HostProbesTests: XCTestCase {
     XCTAssertNil(CPUSnapshot.parse(procStat: "intr 1\n"))
   }
 
+  func testRunQueueStatParsing() throws {
+    let fields = (4...52).map(String.init).joined(separator: " ")
+    let line = "123 (my (odd) name) R \(fields)"
+    let parsed = try XCTUnwrap(RunQueue.parseStat(line))
+    XCTAssertEqual(parsed.state, "R")
+    XCTAssertEqual(parsed.cpu, 39, "field 39 is the CPU")
+    XCTAssertNil(RunQueue.parseStat("garbage"))
+    XCTAssertNil(RunQueue.parseStat("1 (x) S 4 5"))
+    _ = RunQueue.sample()
+  }
+
   func testLeastBusyCPU() {
     let load = CPULoad(seconds: 1, perCPUBusy: [0.9, 0.1], selfCores: 0.8, otherCores: 0.2, stealFraction: 0)
     XCTAssertEqual(CPUPinning.leastBusyCPU(among: [0, 1], load: load), 1)
     // Pinned on 0 and using 0.8 of it ourselves: CPU 0 has only 0.1 of others, tie → highest number.
     XCTAssertEqual(CPUPinning.leastBusyCPU(among: [0, 1], load: load, excludingSelfOn: 0), 1)
     XCTAssertEqual(CPUPinning.leastBusyCPU(among: [0, 1], load: nil), 1)
+    // Both CPUs 100% busy: the run queue decides (a hog pinned on CPU 1).
+    let full = CPULoad(seconds: 1, perCPUBusy: [1, 1], selfCores: 0, otherCores: 2, stealFraction: 0)
+    XCTAssertEqual(CPUPinning.leastBusyCPU(among: [0, 1], load: full, runnable: [0: 1, 1: 2]), 0)
+    XCTAssertEqual(CPUPinning.leastBusyCPU(among: [0, 1], load: full, runnable: [0: 1, 1: 1.05]), 1)
   }
 }

@@ -15,27 +15,58 @@ __attribute__((target("avx512f"))) static inline __m512 act512(int act, __m512 v
   return v;
 }
 
-/* One block of NV vectors (16·NV output columns starting at ox). */
+/* One block of R output rows × NV vectors (16·NV columns starting at ox). Each loaded input vector feeds every
+ * output row of the block that uses it, and the R·NV accumulators are independent FMA chains (the single-row
+ * version was bound by FMA latency on narrow maps). R, NV, S, K are compile-time constants at the call sites. */
 __attribute__((target("avx512f"), always_inline)) static inline void
-dw_block(const int NV, const int S, const int K, const ck_conv *c, const float *buf, int pitch, int oy, int ox, const float *wp, float b,
-         const float *r, float *yr) {
-  const int s = S, kh = K ? K : c->kh, kw = K ? K : c->kw;
-  __m512 acc[4];
-  for (int v = 0; v < NV; v++) acc[v] = _mm512_set1_ps(b);
-  for (int ky = 0; ky < kh; ky++) {
-    const float *row = buf + (size_t)(oy * s + ky) * s * pitch + ox;
+dw_block(const int NV, const int R, const int S, const int K, const ck_conv *c, const float *buf, int pitch, int oy,
+         int ox, const float *wp, float b, const float *r, float *y) {
+  const int s = S, kh = K ? K : c->kh, kw = K ? K : c->kw, ow = c->ow;
+  __m512 acc[8][4];
+  for (int i = 0; i < R; i++)
+    for (int v = 0; v < NV; v++) acc[i][v] = _mm512_set1_ps(b);
+  const int rows = s * (R - 1) + kh;
+  for (int q = 0; q < rows; q++) { /* input row oy*s + q */
+    const float *row = buf + (size_t)(oy * s + q) * s * pitch + ox;
     for (int kx = 0; kx < kw; kx++) {
-      const __m512 wv = _mm512_set1_ps(wp[ky * kw + kx]);
       const float *src = row + (size_t)(kx % s) * pitch + kx / s;
-      for (int v = 0; v < NV; v++) acc[v] = _mm512_fmadd_ps(wv, _mm512_loadu_ps(src + 16 * v), acc[v]);
+      __m512 in[4];
+      for (int v = 0; v < NV; v++) in[v] = _mm512_loadu_ps(src + 16 * v);
+      for (int i = 0; i < R; i++) {
+        const int ky = q - s * i;
+        if (ky < 0 || ky >= kh) continue;
+        const __m512 wv = _mm512_set1_ps(wp[ky * kw + kx]);
+        for (int v = 0; v < NV; v++) acc[i][v] = _mm512_fmadd_ps(wv, in[v], acc[i][v]);
+      }
     }
   }
-  for (int v = 0; v < NV; v++) {
-    const int col = ox + 16 * v, left = c->ow - col;
-    const __mmask16 m = (__mmask16)(left >= 16 ? 0xFFFF : ((1u << left) - 1u));
-    __m512 o = act512(c->act, acc[v]);
-    if (r) o = _mm512_add_ps(o, _mm512_maskz_loadu_ps(m, r + col));
-    _mm512_mask_storeu_ps(yr + col, m, o);
+  for (int i = 0; i < R; i++) {
+    float *yr = y + (size_t)(oy + i) * ow;
+    const float *rr = r ? r + (size_t)(oy + i) * ow : 0;
+    for (int v = 0; v < NV; v++) {
+      const int col = ox + 16 * v, left = ow - col;
+      const __mmask16 m = (__mmask16)(left >= 16 ? 0xFFFF : ((1u << left) - 1u));
+      __m512 o = act512(c->act, acc[i][v]);
+      if (rr) o = _mm512_add_ps(o, _mm512_maskz_loadu_ps(m, rr + col));
+      _mm512_mask_storeu_ps(yr + col, m, o);
+    }
+  }
+}
+
+/* Columns of one block of R rows: 4-vector chunks, then the 1–3 vector tail. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+dw_rows(const int R, const int S, const int K, const ck_conv *c, const float *buf, int pitch, int oy,
+        const float *wp, float b, const float *r, float *y) {
+  const int ow = c->ow;
+  int ox = 0;
+  if (R <= 4)
+    for (; ox + 64 <= ow; ox += 64) dw_block(4, R, S, K, c, buf, pitch, oy, ox, wp, b, r, y);
+  switch ((ow - ox + 15) / 16) {
+  case 4: if (R <= 4) dw_block(4, R, S, K, c, buf, pitch, oy, ox, wp, b, r, y); break;
+  case 3: if (R <= 4) dw_block(3, R, S, K, c, buf, pitch, oy, ox, wp, b, r, y); break;
+  case 2: dw_block(2, R, S, K, c, buf, pitch, oy, ox, wp, b, r, y); break;
+  case 1: dw_block(1, R, S, K, c, buf, pitch, oy, ox, wp, b, r, y); break;
+  default: break;
   }
 }
 
@@ -64,24 +95,19 @@ __attribute__((target("avx512f"))) static void fill_s2_avx512(const ck_conv *c, 
 }
 
 /* All output rows of one channel plane; S (stride) and K (kernel side, 0 = from c) are compile-time constants
- * in the specialised calls so the tap loops unroll and kx % S, kx / S fold away. */
+ * in the specialised calls so the tap loops unroll. Rows go in blocks of R = 8 (≤ 2 vectors per row), 4 (≤ 4) or
+ * 2 (wider), then single rows. */
 __attribute__((target("avx512f"), always_inline)) static inline void
 dw_plane(const int S, const int K, const ck_conv *c, const float *buf, int pitch, const float *wp, float b,
          const float *r, float *y) {
-  const int ow = c->ow;
-  for (int oy = 0; oy < c->oh; oy++) {
-    float *yr = y + (size_t)oy * ow;
-    const float *rr = r ? r + (size_t)oy * ow : 0;
-    int ox = 0;
-    for (; ox + 64 <= ow; ox += 64) dw_block(4, S, K, c, buf, pitch, oy, ox, wp, b, rr, yr);
-    switch ((ow - ox + 15) / 16) {
-    case 4: dw_block(4, S, K, c, buf, pitch, oy, ox, wp, b, rr, yr); break;
-    case 3: dw_block(3, S, K, c, buf, pitch, oy, ox, wp, b, rr, yr); break;
-    case 2: dw_block(2, S, K, c, buf, pitch, oy, ox, wp, b, rr, yr); break;
-    case 1: dw_block(1, S, K, c, buf, pitch, oy, ox, wp, b, rr, yr); break;
-    default: break;
-    }
-  }
+  const int vecs = (c->ow + 15) / 16;
+  int oy = 0;
+  if (vecs <= 2)
+    for (; oy + 8 <= c->oh; oy += 8) dw_rows(8, S, K, c, buf, pitch, oy, wp, b, r, y);
+  if (vecs <= 4)
+    for (; oy + 4 <= c->oh; oy += 4) dw_rows(4, S, K, c, buf, pitch, oy, wp, b, r, y);
+  for (; oy + 2 <= c->oh; oy += 2) dw_rows(2, S, K, c, buf, pitch, oy, wp, b, r, y);
+  for (; oy < c->oh; oy++) dw_rows(1, S, K, c, buf, pitch, oy, wp, b, r, y);
 }
 
 __attribute__((target("avx512f")))

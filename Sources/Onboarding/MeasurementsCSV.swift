@@ -89,8 +89,9 @@ public enum MeasurementsCSV {
     return s
   }
 
-  static func quote(_ field: String) -> String {
-    guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+  public static func quote(_ field: String) -> String {
+    // Scalars, not Characters: "\r\n" is one Character equal to neither "\r" nor "\n" (found by fuzzing).
+    guard field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
     return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
 

@@ -181,7 +181,7 @@ struct AdaptCommand: ParsableCommand {
       summary = .init(metrics: metrics, seed: seed &+ 1)
       var text = "arch_index,arch_str,latency_ms,predicted_ms\n"
       for (a, (m, p)) in zip(archs, zip(measured, predicted)) {
-        text += "\(a.index),\(CSVField.quote(a.arch)),\(m),\(p)\n"
+        text += "\(a.index),\(MeasurementsCSV.quote(a.arch)),\(m),\(p)\n"
       }
       validationCSV = out + ".validation.csv"
       try writeAtomically(Data(text.utf8), to: out + ".validation.csv")
@@ -223,13 +223,5 @@ struct AdaptCommand: ParsableCommand {
         : "next: helpprof predict --predictor \(out) --config '\(shotList.first?.arch ?? "r=224 d=... ks=... e=...")'")
       print(lines.joined(separator: "\n"))
     }
-  }
-}
-
-/// CSV quoting for one field (RFC 4180).
-enum CSVField {
-  static func quote(_ s: String) -> String {
-    guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return s }
-    return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
 }

@@ -70,6 +70,9 @@ final class MeasurementsCSVTests: XCTestCase {
     XCTAssertEqual(rows, [MeasuredArch(index: 1462, arch: "|nor_conv_3x3~0|+|x|", latencyMs: 2.5),
                           MeasuredArch(index: -1, arch: "r=128 d=2,2 \"q\"", latencyMs: 7.25)])
     XCTAssertEqual(try MeasurementsCSV.parse(MeasurementsCSV.format(rows)), rows)
+    // Regression (found by fuzz/): a field holding CRLF must be quoted when formatted.
+    let crlf = [MeasuredArch(index: nil, arch: "a\r\nb", latencyMs: 1)]
+    XCTAssertEqual(try MeasurementsCSV.parse(MeasurementsCSV.format(crlf)), crlf)
   }
 
   func testBadCSVs() {

@@ -14,25 +14,25 @@ struct AdaptCommand: ParsableCommand {
     commandName: "adapt",
     abstract: "Adapt the meta-predictor to this CPU with a few measurements and write a portable predictor file.",
     discussion: """
-      Reads the device profile from `helpprof embed` (reference latencies = hardware embedding), measures
-      --shots more architectures (or takes them from --measurements), adapts the meta-predictor (Meta-SGD
-      steps on references + shots) and writes the predictor file: safetensors with the adapted weights and
-      metadata (format and version, search space, model, references, device embedding, host, normalisation,
+      Reads the device profile from `helpprof embed` (reference latencies = hardware embedding), measures \
+      --shots more architectures (or takes them from --measurements), adapts the meta-predictor (Meta-SGD \
+      steps on references + shots) and writes the predictor file: safetensors with the adapted weights and \
+      metadata (format and version, search space, model, references, device embedding, host, normalisation, \
       provenance, SHA-256 checksum). It loads in Python with tools/helpprof_predictor.py (numpy only).
 
-      Shot choice (seeded by --seed): candidates are the whole space (NB201: 15,625 cells; OFA: 5,000 subnets
-      sampled with seed 0), minus the references, sorted by MACs and cut into --shots equal strata; one
-      architecture is drawn from each stratum. With --measurements FILE.csv (columns arch_index and/or
+      Shot choice (seeded by --seed): candidates are the whole space (NB201: 15,625 cells; OFA: 5,000 subnets \
+      sampled with seed 0), minus the references, sorted by MACs and cut into --shots equal strata; one \
+      architecture is drawn from each stratum. With --measurements FILE.csv (columns arch_index and/or \
       arch_str, latency_ms; `helpprof profile` output works) the shots come from the file instead.
 
-      --validate K measures K more architectures (uniform, seed + 1, excluding shots and references) and
-      reports Spearman, MAPE and the share within ±10 %; they are saved to OUT.validation.csv for
+      --validate K measures K more architectures (uniform, seed + 1, excluding shots and references) and \
+      reports Spearman, MAPE and the share within ±10 %; they are saved to OUT.validation.csv for \
       `helpprof report`.
 
       Examples:
         helpprof adapt --shots 10
         helpprof adapt --shots 10 --validate 300 --out device.helpp
-        helpprof adapt --space ofa --shots 10        # device-ofa.json -> device-ofa.helpp
+        helpprof adapt --space ofa --shots 10     # -> device-ofa.helpp
         helpprof adapt --measurements mine.csv --shots 20
       """)
 

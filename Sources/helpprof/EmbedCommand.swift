@@ -14,19 +14,19 @@ struct EmbedCommand: ParsableCommand {
     commandName: "embed",
     abstract: "Measure the reference architectures on this CPU and write the device profile (hardware embedding).",
     discussion: """
-      HELP describes a device by the latencies of 10 fixed reference architectures (min–max normalised: the
-      hardware embedding). `embed` measures them with the profiler's protocol (interleaved rounds until the
-      spread is small, pinned thread, noisy ones re-measured) and writes a device profile: schema version,
+      HELP describes a device by the latencies of 10 fixed reference architectures (min–max normalised: the \
+      hardware embedding). `embed` measures them with the profiler's protocol (interleaved rounds until the \
+      spread is small, pinned thread, noisy ones re-measured) and writes a device profile: schema version, \
       host context, settings, every raw sample with robust statistics, and the embedding.
 
-      The profile is saved after every reference, so an interrupted embed (Ctrl-C, crash) resumes where it
-      stopped when rerun with the same settings. Different settings on an existing partial profile are refused;
+      The profile is saved after every reference, so an interrupted embed (Ctrl-C, crash) resumes where it \
+      stopped when rerun with the same settings. Different settings on an existing partial profile are refused; \
       pass --fresh to start over.
 
       Examples:
-        helpprof embed                                # NB201 (CIFAR-10 networks), 1 thread -> device.json
-        helpprof embed --space ofa --out ofa.json     # OFA MobileNetV3 references
-        helpprof embed --threads 2 --kernels openblas --out device-2t.json
+        helpprof embed                     # NB201, 1 thread -> device.json
+        helpprof embed --space ofa         # OFA -> device-ofa.json
+        helpprof embed --threads 2 --out device-2t.json
       """)
 
   @Option(name: .customLong("space"), help: "Search space: nb201 or ofa.")

@@ -10,12 +10,12 @@ struct PredictCommand: ParsableCommand {
     commandName: "predict",
     abstract: "Predict latency (ms) on the adapted device for one or many architectures.",
     discussion: """
-      Loads a predictor file written by `helpprof adapt` (verifying format, version, checksum, tensors and
+      Loads a predictor file written by `helpprof adapt` (verifying format, version, checksum, tensors and \
       search space) and prints the predicted milliseconds per forward pass on the device it was adapted to.
 
-      Architectures: --index N (NB201 official index), --arch STR (NB201 arch string), --config TEXT (OFA
-      config text, e.g. "r=224 d=2,3,4,2,3 ks=... e=..."), --archs-file F (one per line: an index, an arch
-      string or a config; '#' comments; or a CSV with an arch_index/arch_str header), or --all (all 15,625
+      Architectures: --index N (NB201 official index), --arch STR (NB201 arch string), --config TEXT (OFA \
+      config text, e.g. "r=224 d=2,3,4,2,3 ks=... e=..."), --archs-file F (one per line: an index, an arch \
+      string or a config; '#' comments; or a CSV with an arch_index/arch_str header), or --all (all 15,625 \
       NB201 cells). Options can be repeated and combined.
 
       Examples:

@@ -9,10 +9,10 @@ struct ReportCommand: ParsableCommand {
     commandName: "report",
     abstract: "Write a self-contained HTML report: predicted vs measured latency, errors, device context.",
     discussion: """
-      Predicts every architecture of --measurements (CSV with arch_index and/or arch_str and latency_ms, e.g.
-      the OUT.validation.csv of `helpprof adapt --validate K` or `helpprof profile` output) and writes one HTML
-      page with no external files: metrics (Spearman, Kendall, MAPE, share within ±10 %), a scatter of predicted
-      vs measured with the y = x line and ±10 % band, a histogram of relative errors, the largest errors and the
+      Predicts every architecture of --measurements (CSV with arch_index and/or arch_str and latency_ms, e.g. \
+      the OUT.validation.csv of `helpprof adapt --validate K` or `helpprof profile` output) and writes one HTML \
+      page with no external files: metrics (Spearman, Kendall, MAPE, share within ±10 %), a scatter of predicted \
+      vs measured with the y = x line and ±10 % band, a histogram of relative errors, the largest errors and the \
       device and predictor context (CPU, settings, shots, seed, meta-predictor).
 
       Example:

@@ -57,9 +57,15 @@ public struct EvaluationReport: Encodable {
   public let evaluationSet: String
   public let predictor: MethodSummary
   public let baselines: [String: MethodSummary]
+  /// Wall time of one `predictMs` over all `archCount` architectures of the dataset list (0 = not measured).
+  public let predictAllSeconds: Double
+  public let archCount: Int
 
   public init(protocolName: String, space: String, model: String, shots: Int, budget: Int, measurementsPerDevice: Int,
-              seeds: Int, evaluationSet: String, predictor: MethodSummary, baselines: [String: MethodSummary]) {
+              seeds: Int, evaluationSet: String, predictor: MethodSummary, baselines: [String: MethodSummary],
+              predictAllSeconds: Double = 0, archCount: Int = 0) {
+    self.predictAllSeconds = predictAllSeconds
+    self.archCount = archCount
     self.protocolName = protocolName
     self.space = space
     self.model = model
@@ -77,6 +83,7 @@ public struct EvaluationReport: Encodable {
     case meanSpearman = "mean_spearman", stdSpearman = "std_spearman", worstSpearman = "worst_spearman"
     case worstDevice = "worst_device", meanWithin10 = "mean_within10", meanMape = "mean_mape", meanKendall = "mean_kendall"
     case meanSpearmanAll = "mean_spearman_all", devices
+    case predictAllSeconds = "predict_all_seconds", archCount = "arch_count"
   }
 
   public func encode(to encoder: Encoder) throws {
@@ -100,6 +107,8 @@ public struct EvaluationReport: Encodable {
     try c.encode(predictor.devices, forKey: .devices)
     try c.encode(predictor, forKey: .predictor)
     try c.encode(baselines, forKey: .baselines)
+    try c.encode(predictAllSeconds, forKey: .predictAllSeconds)
+    try c.encode(archCount, forKey: .archCount)
   }
 
   public func printTable() {
@@ -118,6 +127,7 @@ public struct EvaluationReport: Encodable {
                       s.meanSpearmanAll, s.meanMape, s.meanWithin10)
       print(line)
     }
+    if predictAllSeconds > 0 { print(String(format: "prediction time: %.3f s for all %d architectures", predictAllSeconds, archCount)) }
   }
 }
 

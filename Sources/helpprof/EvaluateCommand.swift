@@ -70,6 +70,16 @@ struct EvaluateCommand: ParsableCommand {
         for (m, v) in r { per[m, default: [:]][t.name, default: []].append(v) }
       }
     }
+    // Time of predicting the whole dataset list once with an adapted predictor (first device, its references).
+    var predictSeconds = 0.0
+    if let t = targets.first {
+      let sup = meta.referenceIndices.compactMap { i in t.latency[i].map { (arch: data.archs[i], latencyMs: $0) } }
+      if sup.count == meta.referenceIndices.count, meta.recipe == .logRef, let a = try? meta.adapt(measurements: sup) {
+        let t0 = Date()
+        _ = try? a.predictMs(data.archs)
+        predictSeconds = Date().timeIntervalSince(t0)
+      }
+    }
     let names = targets.map(\.name)
     let report = EvaluationReport(
       protocolName: proto.rawValue, space: kind.rawValue, model: meta.metadata["name"] ?? (model ?? "bundled"),
@@ -79,7 +89,8 @@ struct EvaluateCommand: ParsableCommand {
       predictor: MethodSummary(per["predictor"] ?? [:], devices: names),
       baselines: ["ridge": MethodSummary(per["ridge"] ?? [:], devices: names),
                   "macs": MethodSummary(per["macs"] ?? [:], devices: names),
-                  "predictor+ridge": MethodSummary(per["predictor+ridge"] ?? [:], devices: names)])
+                  "predictor+ridge": MethodSummary(per["predictor+ridge"] ?? [:], devices: names)],
+      predictAllSeconds: predictSeconds, archCount: data.archCount)
     if json { try printJSON(report) } else { report.printTable() }
   }
 }

@@ -92,7 +92,8 @@ final class MetaTrainingTests: XCTestCase {
 final class BundledModelTests: XCTestCase {
   func testBundledNB201LoadsAndAdapts() throws {
     let m = try MetaPredictor.loadBundled(space: .nb201)
-    XCTAssertEqual(m.referenceIndices, [11982, 431, 55, 9, 14451, 8636, 9881, 13479, 6196, 1462])
+    XCTAssertEqual(m.referenceIndices, [1462, 14418, 14314, 9550, 9574, 12172, 4002, 3138, 13078, 4939])
+    XCTAssertEqual(m.referenceArchs.count, 10)
     XCTAssertEqual(m.recipe, .logRef)
     XCTAssertNotNil(m.metadata["command"])
     let data = try LatencyDataset(space: .nb201, directory: repoDatasets)

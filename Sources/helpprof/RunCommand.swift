@@ -13,11 +13,12 @@ struct RunCommand: ParsableCommand {
     commandName: "run",
     abstract: "Run one NB201 or OFA network on this CPU and time it (median, p10, p90, min over --repeat runs).",
     discussion: """
-      Builds the network once (seeded random weights, BN folded, every buffer allocated up front), runs
+      Builds the network once (seeded random weights, BN folded, every buffer allocated up front), runs \
       --warmup passes, then times --repeat passes with CLOCK_MONOTONIC_RAW.
 
-      NB201 runs every op of every edge like PyTorch (`none` = multiply by 0); --prune-dead-ops skips edges
-      that cannot reach the cell output. Kernel configurations: \(KernelConfig.availableNames.joined(separator: ", ")).
+      NB201 runs every op of every edge like PyTorch (`none` = multiply by 0); --prune-dead-ops skips edges \
+      that cannot reach the cell output. Kernel configurations: \(KernelConfig.availableNames.joined(separator: ", ")). \
+      --threads sets OpenBLAS threads (our own kernels are single-threaded).
 
       Examples:
         helpprof run --space nb201 --index 1 --dataset cifar10

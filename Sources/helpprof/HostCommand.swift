@@ -8,10 +8,12 @@ struct HostCommand: ParsableCommand {
     commandName: "host",
     abstract: "Describe this machine for latency measurement: CPU, caches, OpenBLAS, PAPI counters, load, warnings.",
     discussion: """
-      Reads /proc/cpuinfo, /sys (caches, cpufreq), PAPI (library version, hardware info, which counters can be
-      added and, if none, the exact reason), OpenBLAS (core name, threads), and samples other processes' CPU
-      use for a moment. Warnings flag what makes timings untrustworthy: a busy machine, no pinning, OpenBLAS
-      falling back to slow kernels, no hardware counters, a VM without frequency information.
+      Reads /proc/cpuinfo, /sys (caches, cpufreq), PAPI (library version,
+      hardware info, which counters can be added and, if none, the exact
+      reason), OpenBLAS (core name, threads), and samples other processes' CPU
+      use and run queues for a moment. Warnings flag what makes timings
+      untrustworthy: a busy machine, no pinning, OpenBLAS falling back to slow
+      kernels, no hardware counters, a VM without frequency information.
 
       Examples:
         helpprof host

@@ -13,27 +13,35 @@ struct ProfileCommand: ParsableCommand {
     commandName: "profile",
     abstract: "Measure the latency of many NB201 or OFA architectures on this CPU into a resumable CSV.",
     discussion: """
-      Archs are measured in blocks of --block archs. Each block is swept --sweeps times, so that drift and load
-      phases hit all archs alike; each sweep builds --window networks at a time, times them in interleaved
-      rounds and frees them. After the sweeps an arch is done when IQR/median <= --target-iqr; otherwise it
-      gets up to --remeasure extra sweeps (within --max-seconds / --max-samples). Runs during which the thread
-      was descheduled (wall time well above its CPU time: another process took the core) are set aside.
-      Archs that stayed spread out, were mostly preempted, or were measured while other processes were busy
-      are flagged in 'noisy' with the reason. The thread is pinned to the least busy CPU.
+      Archs are measured in blocks of --block archs. Each block is swept
+      --sweeps times, so drift and load phases hit all archs alike: each sweep
+      builds --window networks at a time, times them in interleaved rounds and
+      frees them. After the sweeps an arch is done when IQR/median is at most
+      --target-iqr; otherwise it gets up to --remeasure extra sweeps (within
+      --max-seconds and --max-samples). Runs during which the thread was
+      descheduled (wall time well above its CPU time) are set aside. Archs that
+      stayed spread out, were mostly preempted, or were measured while other
+      processes were busy are flagged in 'noisy' with the reason. The thread is
+      pinned to the CPU with the fewest runnable tasks of other processes.
 
-      Output: FILE.csv with columns
-        source,device,dataset,arch_index,arch_str,latency_ms,p10_ms,p90_ms,iqr_ms,min_ms,n,noisy,
-        cpu_ms,other_cpu,sweeps,preempted,noisy_reasons,counters,samples_ms
-      (the first six as HELP's nb201_latency.csv; OFA rows hold the config text in arch_str and the sample
-      number, or -1, in arch_index) and FILE.csv.json with settings, host context and per-run summaries.
-      The device name defaults to helpprof-<cpu>-<threads>t-<kernels>[-prune][-bn][-cpuclock][-min|-p10].
+      Output: FILE.csv with the columns
+        source,device,dataset,arch_index,arch_str,latency_ms,p10_ms,p90_ms,
+        iqr_ms,min_ms,n,noisy,cpu_ms,other_cpu,sweeps,preempted,noisy_reasons,
+        counters,samples_ms
+      (the first six as in HELP's nb201_latency.csv; OFA rows hold the config
+      text in arch_str and the sample number, or -1, in arch_index), and
+      FILE.csv.json with settings, host context and per-run summaries.
+      The device name defaults to
+        helpprof-<cpu>-<threads>t-<kernels>[-prune][-bn][-cpuclock][-min|-p10]
 
-      Resume: re-run the same command after Ctrl-C or a crash; finished archs are skipped (rows are written
-      block by block), a torn last line is cut, and a run whose settings differ from the sidecar's is refused.
+      Resume: run the same command again after Ctrl-C or a crash. Finished
+      archs are skipped (rows are written block by block), a torn last line is
+      cut, and a run whose settings differ from the sidecar's is refused.
 
       Examples:
         helpprof profile --space nb201 --archs 0-299 --out nb201.csv
-        helpprof profile --space nb201 --sample 1000 --seed 1 --dataset cifar100 --out s.csv
+        helpprof profile --space nb201 --sample 1000 --seed 1 \\
+          --dataset cifar100 --out s.csv
         helpprof profile --space ofa --sample 50 --seed 0 --out ofa.csv
         helpprof profile --space ofa --archs-file configs.txt --out ofa.csv
       """)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Runtime
 
 /// The `helpprof` command: few-shot latency prediction for NAS on this CPU.
 @main
@@ -23,4 +24,12 @@ struct HelpProf: ParsableCommand {
       PredictCommand.self, ReportCommand.self,
     ]
   )
+
+  /// Entry point. Before anything touches OpenBLAS, make sure it will run its best kernels for this CPU:
+  /// OpenBLAS 0.3.21 falls back to slow SSE3 kernels on some new CPUs unless OPENBLAS_CORETYPE is set, so when it
+  /// picked a known slow core we set the right one and re-exec (once). Results record the core type used.
+  static func main() {
+    RuntimeInfo.ensureOpenBLASCoreType()
+    main(nil)
+  }
 }

@@ -77,7 +77,6 @@ struct RunCommand: ParsableCommand {
   var dumpWeights: String?
 
   func run() throws {
-    RuntimeInfo.ensureOpenBLASCoreType()
     guard (1...100_000).contains(repeats) else { throw fail("--repeat \(repeats) out of range: expected 1...100000") }
     guard (0...100_000).contains(warmup) else { throw fail("--warmup \(warmup) out of range: expected 0...100000") }
     let network = try buildNetwork()

@@ -137,7 +137,9 @@ public struct ProfileRow: Codable, Sendable, Equatable {
 public enum CSV {
   /// Quotes a field when it holds a comma, quote, CR or LF.
   public static func quote(_ s: String) -> String {
-    guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+    // Scalars, not Characters: "\r\n" is one Character that equals neither "\r" nor "\n".
+    let special: Set<Unicode.Scalar> = [",", "\"", "\n", "\r"]
+    guard s.unicodeScalars.contains(where: special.contains) else { return s }
     return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
 

@@ -11,7 +11,8 @@ final class ProfileCSVTests: XCTestCase {
   }
 
   func testQuoteSplitRoundTrip() throws {
-    for fields in [["a", "b,c", "d\"e", ""], ["r=224 w=1.0 d=2,2 ks=3,5", "x"], [""], ["\"q\""]] {
+    XCTAssertEqual(CSV.quote("a\r\nb"), "\"a\r\nb\"", "CRLF is one Character; it must still be quoted")
+    for fields in [["a", "b,c", "d\"e", ""], ["r=224 w=1.0 d=2,2 ks=3,5", "x"], [""], ["\"q\""], ["x\r\ny", "z"]] {
       XCTAssertEqual(try CSV.split(fields.map(CSV.quote).joined(separator: ",")), fields)
     }
     XCTAssertThrowsError(try CSV.split("\"open,field"))

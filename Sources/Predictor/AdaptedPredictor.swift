@@ -6,15 +6,23 @@ import SearchSpace
 /// normalisation constants. Deterministic; see Sources/Predictor/MODEL.md for the exact forward pass.
 public struct AdaptedPredictor {
   public let config: NetworkConfig
-  /// Predictor parameters in `config.predictorShapes` order.
-  public let parameters: [[Float]]
+  /// Parameters of each ensemble member, each in `config.predictorShapes` order.
+  public let members: [[[Float]]]
+  /// Parameters of the first member.
+  public var parameters: [[Float]] { members[0] }
   public let normaliser: DeviceNormaliser
   /// Extra metadata carried into the portable file (provenance: meta-predictor name, support size, seed).
   public let info: [String: String]
 
   public init(config: NetworkConfig, parameters: [[Float]], normaliser: DeviceNormaliser, metadata: [String: String]) {
+    self.init(config: config, members: [parameters], normaliser: normaliser, metadata: metadata)
+  }
+
+  /// An ensemble: predictions average the members' normalised outputs before de-normalisation.
+  public init(config: NetworkConfig, members: [[[Float]]], normaliser: DeviceNormaliser, metadata: [String: String]) {
+    precondition(!members.isEmpty, "AdaptedPredictor needs at least one member")
     self.config = config
-    self.parameters = parameters
+    self.members = members
     self.normaliser = normaliser
     self.info = metadata
   }
@@ -36,39 +44,45 @@ public struct AdaptedPredictor {
   public func predictNormalised(_ archs: [ArchKey], chunk: Int = 4096) throws -> [Float] {
     let net = PredictorNetwork(config: config)
     let enc = ArchEncoder(space: config.space, liveFeature: config.liveFeature)
-    let p = zip(config.predictorShapes, parameters).map { Tensor(rows: $0.1, cols: $0.2, data: $1) }
     let hw = Tensor(rows: 1, cols: normaliser.embedding.count, data: normaliser.embedding)
-    var out: [Float] = []
-    out.reserveCapacity(archs.count)
-    var start = 0
-    while start < archs.count {
-      let part = Array(archs[start..<min(start + chunk, archs.count)])
-      let x = try enc.encode(part)
-      out += withoutRecording { net.forward(p, x, hw: hw) }.data
-      start += chunk
+    var sum = [Float](repeating: 0, count: archs.count)
+    for m in members {
+      let p = zip(config.predictorShapes, m).map { Tensor(rows: $0.1, cols: $0.2, data: $1) }
+      var start = 0
+      while start < archs.count {
+        let part = Array(archs[start..<min(start + chunk, archs.count)])
+        let x = try enc.encode(part)
+        let y = withoutRecording { net.forward(p, x, hw: hw) }
+        for (i, v) in y.data.enumerated() { sum[start + i] += v }
+        start += chunk
+      }
     }
-    return out
+    return sum.map { $0 / Float(members.count) }
   }
 
   /// Predicted latency in milliseconds.
   public func predictMs(_ archs: [ArchKey]) throws -> [Double] {
-    let fast = FastForward(config: config, p: parameters, hw: normaliser.embedding)
-    var out: [Double] = []
-    out.reserveCapacity(archs.count)
-    var start = 0
-    while start < archs.count {
-      let part = Array(archs[start..<min(start + 16384, archs.count)])
-      out += try fast.run(part).map { normaliser.denormalise($0) }
-      start += 16384
+    var sum = [Float](repeating: 0, count: archs.count)
+    for m in members {
+      let fast = FastForward(config: config, p: m, hw: normaliser.embedding)
+      var start = 0
+      while start < archs.count {
+        let part = Array(archs[start..<min(start + 16384, archs.count)])
+        for (i, v) in try fast.run(part).enumerated() { sum[start + i] += v }
+        start += 16384
+      }
     }
-    return out
+    let n = Float(members.count)
+    return sum.map { normaliser.denormalise($0 / n) }
   }
 
   /// Portable file content: predictor tensors by name, `hw_embedding` (1 × refs), and metadata keys
   /// kind, space, live_feature, hidden, normalisation, norm_a, norm_b (+ `metadata`).
   public var stored: StoredTensors {
     var t: [String: (shape: [Int], data: [Float])] = [:]
-    for (s, v) in zip(config.predictorShapes, parameters) { t[s.0] = ([s.1, s.2], v) }
+    for (k, m) in members.enumerated() {
+      for (s, v) in zip(config.predictorShapes, m) { t[(k == 0 ? "" : "member\(k).") + s.0] = ([s.1, s.2], v) }
+    }
     t["hw_embedding"] = ([1, normaliser.embedding.count], normaliser.embedding)
     var md = info
     md["kind"] = "helpprof-adapted-predictor"
@@ -78,6 +92,7 @@ public struct AdaptedPredictor {
     md["normalisation"] = normaliser.recipe.rawValue
     md["norm_a"] = String(normaliser.a)
     md["norm_b"] = String(normaliser.b)
+    md["members"] = String(members.count)
     return StoredTensors(tensors: t, metadata: md)
   }
 
@@ -98,14 +113,22 @@ public struct AdaptedPredictor {
     var config = NetworkConfig(space: space, liveFeature: md["live_feature"] == "true", hwDim: hw.data.count,
                                zModulator: false)
     if let h = Int(md["hidden"] ?? "") { config.hidden = h }
-    var params: [[Float]] = []
-    for s in config.predictorShapes {
-      guard let t = tensors[s.0], t.data.count == s.1 * s.2 else {
-        throw PredictorError("adapted predictor: tensor '\(s.0)' missing or not \(s.1)x\(s.2)")
-      }
-      params.append(t.data)
+    guard let count = Int(md["members"] ?? "1"), count >= 1 else {
+      throw PredictorError("adapted predictor: metadata members '\(md["members"] ?? "")' is not a positive integer")
     }
-    self.init(config: config, parameters: params,
+    var members: [[[Float]]] = []
+    for k in 0..<count {
+      var params: [[Float]] = []
+      for s in config.predictorShapes {
+        let name = (k == 0 ? "" : "member\(k).") + s.0
+        guard let t = tensors[name], t.data.count == s.1 * s.2 else {
+          throw PredictorError("adapted predictor: tensor '\(name)' missing or not \(s.1)x\(s.2)")
+        }
+        params.append(t.data)
+      }
+      members.append(params)
+    }
+    self.init(config: config, members: members,
               normaliser: DeviceNormaliser(recipe: recipe, a: a, b: b, embedding: hw.data), metadata: md)
   }
 }

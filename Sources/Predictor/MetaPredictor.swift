@@ -19,19 +19,22 @@ public final class MetaPredictor {
   public static let fineTuneSteps = 50
   /// Every `__metadata__` entry (provenance, hyperparameters, ...).
   public let metadata: [String: String]
-  let state: MetaState
+  /// Ensemble members (one for a single model); member 0 is stored under the plain tensor names, member k ≥ 1
+  /// under `member<k>.<name>`, metadata `members` = count.
+  let states: [MetaState]
+  var state: MetaState { states[0] }
 
   /// Tensor names in the file: predictor parameters as named in `NetworkConfig.predictorShapes`, the Meta-SGD
   /// rates as `lr.<name>`, the z-modulator as `z.fc1.weight` ….
   init(config: NetworkConfig, recipe: NormalisationRecipe, referenceArchs: [ArchKey], referenceIndices: [Int],
-       innerSteps: Int, metadata: [String: String], state: MetaState) {
+       innerSteps: Int, metadata: [String: String], states: [MetaState]) {
     self.config = config
     self.recipe = recipe
     self.referenceArchs = referenceArchs
     self.referenceIndices = referenceIndices
     self.innerSteps = innerSteps
     self.metadata = metadata
-    self.state = state
+    self.states = states
   }
 
   /// Loads the meta-predictor shipped with helpprof for `space`.
@@ -80,21 +83,51 @@ public final class MetaPredictor {
       guard t.data.count == r * c else { throw PredictorError("\(origin): tensor '\(name)' has \(t.data.count) values, expected \(r)x\(c)") }
       return Tensor(rows: r, cols: c, data: t.data, requiresGrad: true)
     }
-    let p = try config.predictorShapes.map { try tensor($0.0, $0.1, $0.2) }
-    let lrs = try config.predictorShapes.map { try tensor("lr." + $0.0, $0.1, $0.2) }
-    let z = try config.zShapes.map { try tensor($0.0, $0.1, $0.2) }
+    guard let members = Int(md["members"] ?? "1"), members >= 1 else {
+      throw PredictorError("\(origin): metadata members '\(md["members"] ?? "")' is not a positive integer")
+    }
+    let states = try (0..<members).map { k -> MetaState in
+      let pre = k == 0 ? "" : "member\(k)."
+      let p = try config.predictorShapes.map { try tensor(pre + $0.0, $0.1, $0.2) }
+      let lrs = try config.predictorShapes.map { try tensor(pre + "lr." + $0.0, $0.1, $0.2) }
+      let z = try config.zShapes.map { try tensor(pre + $0.0, $0.1, $0.2) }
+      return MetaState(predictor: p, lrs: lrs, z: z)
+    }
     self.init(config: config, recipe: recipe, referenceArchs: keys, referenceIndices: refs,
-              innerSteps: Int(md["inner_steps"] ?? "2") ?? 2, metadata: md, state: MetaState(predictor: p, lrs: lrs, z: z))
+              innerSteps: Int(md["inner_steps"] ?? "2") ?? 2, metadata: md, states: states)
   }
 
   /// The tensors + metadata to write.
   public var stored: StoredTensors {
     var t: [String: (shape: [Int], data: [Float])] = [:]
-    for (s, v) in zip(config.predictorShapes, state.predictor) { t[s.0] = ([s.1, s.2], v.data) }
-    for (s, v) in zip(config.predictorShapes, state.lrs) { t["lr." + s.0] = ([s.1, s.2], v.data) }
-    for (s, v) in zip(config.zShapes, state.z) { t[s.0] = ([s.1, s.2], v.data) }
-    return StoredTensors(tensors: t, metadata: metadata)
+    for (k, st) in states.enumerated() {
+      let pre = k == 0 ? "" : "member\(k)."
+      for (s, v) in zip(config.predictorShapes, st.predictor) { t[pre + s.0] = ([s.1, s.2], v.data) }
+      for (s, v) in zip(config.predictorShapes, st.lrs) { t[pre + "lr." + s.0] = ([s.1, s.2], v.data) }
+      for (s, v) in zip(config.zShapes, st.z) { t[pre + s.0] = ([s.1, s.2], v.data) }
+    }
+    var md = metadata
+    md["members"] = String(states.count)
+    return StoredTensors(tensors: t, metadata: md)
   }
+
+  /// An ensemble of meta-predictors trained alike (same space, network, references, normalisation); its
+  /// adapted predictor averages the members' normalised outputs (log-latency for the honest recipe).
+  public static func ensemble(_ models: [MetaPredictor], metadata: [String: String]) throws -> MetaPredictor {
+    guard let first = models.first else { throw PredictorError("an ensemble needs at least one model") }
+    for m in models.dropFirst() {
+      guard m.config == first.config, m.recipe == first.recipe, m.referenceIndices == first.referenceIndices,
+            m.innerSteps == first.innerSteps, m.metadata["adaptation"] == first.metadata["adaptation"] else {
+        throw PredictorError("model \(m.metadata["name"] ?? "?") differs from \(first.metadata["name"] ?? "?") in network, references, normalisation or adaptation")
+      }
+    }
+    return MetaPredictor(config: first.config, recipe: first.recipe, referenceArchs: first.referenceArchs,
+                         referenceIndices: first.referenceIndices, innerSteps: first.innerSteps, metadata: metadata,
+                         states: models.flatMap(\.states))
+  }
+
+  /// Number of ensemble members.
+  public var memberCount: Int { states.count }
 
   /// Writes the safetensors file.
   public func save(to path: String) throws { try stored.write(to: path) }
@@ -146,21 +179,21 @@ public final class MetaPredictor {
     let y = Tensor(rows: support.count, cols: 1, data: support.map { norm.normalise($0.latencyMs) })
     let hw = Tensor(rows: 1, cols: norm.embedding.count, data: norm.embedding)
     let net = PredictorNetwork(config: config)
-    var params: [[Float]]
-    if metadata["adaptation"] == "adam-finetune" {
-      // Baseline without meta-learning: plain fine-tuning of all parameters (Adam, lr 1e-3).
-      let p = state.predictor.map { $0.detached().asParameter() }
-      let opt = Adam(parameters: p, learningRate: 1e-3)
-      for _ in 0..<(steps ?? Self.fineTuneSteps) {
-        opt.update(gradients: gradients(of: mse(net.forward(p, x, hw: hw), y), wrt: p, createGraph: false))
+    let members = states.map { st -> [[Float]] in
+      if metadata["adaptation"] == "adam-finetune" {
+        // Baseline without meta-learning: plain fine-tuning of all parameters (Adam, lr 1e-3).
+        let p = st.predictor.map { $0.detached().asParameter() }
+        let opt = Adam(parameters: p, learningRate: 1e-3)
+        for _ in 0..<(steps ?? Self.fineTuneSteps) {
+          opt.update(gradients: gradients(of: mse(net.forward(p, x, hw: hw), y), wrt: p, createGraph: false))
+        }
+        return p.map { $0.data }
       }
-      params = p.map { $0.data }
-    } else {
       let (p, _) = InnerLoop(net: net)
-        .adapt(state, support: x, y: y, hw: hw, noise: nil, steps: steps ?? innerSteps, createGraph: false)
-      params = p.map { $0.data }
+        .adapt(st, support: x, y: y, hw: hw, noise: nil, steps: steps ?? innerSteps, createGraph: false)
+      return p.map { $0.data }
     }
-    return AdaptedPredictor(config: config, parameters: params, normaliser: norm,
+    return AdaptedPredictor(config: config, members: members, normaliser: norm,
                             metadata: ["seed": String(seed), "support_size": String(support.count),
                                        "meta_predictor": metadata["name"] ?? "unknown"])
   }

@@ -186,7 +186,7 @@ extension MetaTrainer {
     let stored = MetaPredictor(config: net.config, recipe: options.protocolKind.recipe,
                                referenceArchs: options.references.map { data.archs[$0] },
                                referenceIndices: options.references, innerSteps: options.innerSteps,
-                               metadata: metadata, state: state).stored
+                               metadata: metadata, states: [state]).stored
     return try MetaPredictor(stored: stored, origin: "trained model")
   }
 }

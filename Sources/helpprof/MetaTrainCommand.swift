@@ -35,8 +35,11 @@ struct MetaTrainCommand: ParsableCommand {
   @Option(help: "Datasets folder (default: profiles/datasets, searched from here and above the executable).")
   var dataDir: String?
   @Option(help: "Output file.") var out: String?
+  @Option(help: "Instead of training: combine these meta-predictor files (comma-separated, trained alike with different seeds) into one ensemble file.")
+  var combine: String?
 
   func run() throws {
+    if let combine { return try combineModels(combine) }
     guard let kind = SpaceKind(rawValue: space) else { throw fail("--space \(space): expected nb201 or ofa") }
     guard episodes.map({ $0 > 0 }) ?? true else { throw fail("--episodes must be positive") }
     guard metaBatch > 0, shots >= 0 else { throw fail("--meta-batch must be > 0 and --shots ≥ 0") }
@@ -100,5 +103,25 @@ struct MetaTrainCommand: ParsableCommand {
     let model = try trainer.exportModel(metadata: md)
     do { try model.save(to: path) } catch { throw fail("cannot write \(path): \(error)", HelpExit.failure) }
     print("wrote \(path) (\(String(format: "%.1f", seconds)) s, \(o.episodes) episodes)")
+  }
+
+  /// `--combine`: writes an ensemble of existing meta-predictor files.
+  private func combineModels(_ list: String) throws {
+    let paths = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    guard paths.count >= 2 else { throw fail("--combine \(list): expected at least two comma-separated files") }
+    guard let path = out else { throw fail("--combine needs --out FILE") }
+    let models: [MetaPredictor]
+    do { models = try paths.map { try MetaPredictor.load(path: $0) } } catch { throw fail("\(error)", HelpExit.dataError) }
+    var md = models[0].metadata
+    md["name"] = (md["name"] ?? "model") + "-ensemble\(models.count)"
+    md["recipe"] = (md["recipe"] ?? "") + " (ensemble of \(models.count) seeds)"
+    md["command"] = "helpprof " + CommandLine.arguments.dropFirst().joined(separator: " ")
+    md["member_commands"] = models.map { $0.metadata["command"] ?? "?" }.joined(separator: " ;; ")
+    md["seed"] = models.map { $0.metadata["seed"] ?? "?" }.joined(separator: ",")
+    md["train_seconds"] = models.map { $0.metadata["train_seconds"] ?? "?" }.joined(separator: ",")
+    let ensemble: MetaPredictor
+    do { ensemble = try MetaPredictor.ensemble(models, metadata: md) } catch { throw fail("\(error)", HelpExit.dataError) }
+    do { try ensemble.save(to: path) } catch { throw fail("cannot write \(path): \(error)", HelpExit.failure) }
+    print("wrote \(path) (ensemble of \(models.count) meta-predictors)")
   }
 }

@@ -75,6 +75,30 @@ final class MetaTrainingTests: XCTestCase {
     XCTAssertThrowsError(try a.adapt(measurements: Array(meas.dropFirst())))
   }
 
+  func testEnsembleAveragesMembersAndRoundTrips() throws {
+    let (data, a) = try tinyModel(space: .nb201, zModulator: false, seed: 3)
+    let (_, b) = try tinyModel(space: .nb201, zModulator: false, seed: 4)
+    let e = try MetaPredictor.ensemble([a, b], metadata: a.metadata)
+    XCTAssertEqual(e.memberCount, 2)
+    let lat = try data.latencies(device: "eyeriss")
+    let meas = data.helpReferences.map { (arch: data.archs[$0], latencyMs: lat[$0]) }
+    let archs = Array(data.archs[100..<140])
+    let ya = try a.adapt(measurements: meas).predictNormalised(archs)
+    let yb = try b.adapt(measurements: meas).predictNormalised(archs)
+    let adapted = try e.adapt(measurements: meas)
+    let ye = try adapted.predictMs(archs)
+    for i in archs.indices {
+      XCTAssertEqual(ye[i], adapted.normaliser.denormalise((ya[i] + yb[i]) / 2), accuracy: 1e-4 * ye[i])
+    }
+    let loaded = try MetaPredictor(stored: StoredTensors.read(bytes: e.stored.serialized(), origin: "e"))
+    XCTAssertEqual(loaded.memberCount, 2)
+    let st = adapted.stored
+    XCTAssertEqual(st.metadata["members"], "2")
+    let back = try AdaptedPredictor(tensors: try StoredTensors.read(bytes: st.serialized(), origin: "a").tensors,
+                                    metadata: st.metadata)
+    XCTAssertEqual(try back.predictMs(archs), ye)
+  }
+
   func testHELPFaithfulOFAWithZModulatorTrains() throws {
     let (data, m) = try tinyModel(space: .ofa, zModulator: true)
     XCTAssertNotNil(m.stored.tensors["z.fc2.weight"])

@@ -131,6 +131,20 @@ public enum AdaptFlow {
     return picks.map { out[$0] }
   }
 
+  /// `items` in a seeded random order (Fisher–Yates with `SplitMix64(seed)`): references, shots and validation
+  /// architectures are measured interleaved, so load or clock drift during the session hits all of them alike
+  /// instead of biasing one group.
+  public static func interleaved<T>(_ items: [T], seed: UInt64) -> [T] {
+    var out = items
+    var rng = SplitMix64(seed: seed)
+    if out.count > 1 {
+      for i in stride(from: out.count - 1, to: 0, by: -1) {
+        out.swapAt(i, Int(rng.next() % UInt64(i + 1)))
+      }
+    }
+    return out
+  }
+
   /// The architecture key the predictor takes.
   public static func archKey(_ text: String, space: SpaceKind) throws -> ArchKey {
     switch space {
@@ -150,14 +164,19 @@ public enum AdaptFlow {
     }
   }
 
-  /// Adapts `meta` with the profile's reference medians plus `shots`.
+  /// Adapts `meta` with the reference latencies plus `shots`. `referenceMs` (same order as the profile's
+  /// references) replaces the profile's medians when the references were measured again with the shots.
   public static func adapt(profile: DeviceProfile, profilePath: String, meta: MetaPredictor, shots: [ArchMeasurement],
-                           seed: UInt64) throws -> AdaptedPredictor {
+                           seed: UInt64, referenceMs: [Double]? = nil) throws -> AdaptedPredictor {
     guard profile.space == meta.config.space else {
       throw OnboardingError.wrongSpace(path: profilePath, found: profile.space.rawValue, expected: meta.config.space.rawValue)
     }
-    guard let medians = profile.referenceMedians, profile.isComplete else {
+    guard let profileMedians = profile.referenceMedians, profile.isComplete else {
       throw OnboardingError.incompleteProfile(path: profilePath, missing: profile.references.filter { $0.measurement == nil }.count)
+    }
+    let medians = referenceMs ?? profileMedians
+    guard medians.count == profileMedians.count, medians.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+      throw OnboardingError.invalidArgument("\(medians.count) reference latencies for \(profileMedians.count) references")
     }
     try checkReferences(profile: profile, meta: meta, profilePath: profilePath)
     var measurements: [(arch: ArchKey, latencyMs: Double)] = []

@@ -52,9 +52,13 @@ public struct PredictorMetadata: Equatable, Sendable {
     /// Embed settings (kernels, threads, dataset, protocol) the latencies were measured with.
     public var settings: EmbedSettings
     public var createdAt: String
+    /// Where the reference latencies come from: "remeasured-with-shots" (adapt measured them again, interleaved
+    /// with the shots and validation archs) or "profile" (the embed profile's medians). Nil in older files.
+    public var referenceSource: String?
 
     public init(helpprofVersion: String, metaPredictorID: String, shots: Int, seed: UInt64, shotStrategy: String,
-                shotArchs: [ShotArch], settings: EmbedSettings, createdAt: String) {
+                shotArchs: [ShotArch], settings: EmbedSettings, createdAt: String, referenceSource: String? = nil) {
+      self.referenceSource = referenceSource
       self.helpprofVersion = helpprofVersion
       self.metaPredictorID = metaPredictorID
       self.shots = shots

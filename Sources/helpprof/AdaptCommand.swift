@@ -25,9 +25,13 @@ struct AdaptCommand: ParsableCommand {
       architecture is drawn from each stratum. With --measurements FILE.csv (columns arch_index and/or \
       arch_str, latency_ms; `helpprof profile` output works) the shots come from the file instead.
 
+      The references are measured again together with the shots (and validation archs), in one seeded \
+      interleaved session, so drift since `embed` (load, clocks) cannot skew the embedding against the shots; \
+      --profile-references uses the profile's latencies instead (always the case with --measurements).
+
       --validate K measures K more architectures (uniform, seed + 1, excluding shots and references) and \
       reports Spearman, MAPE and the share within ±10 %; they are saved to OUT.validation.csv for \
-      `helpprof report`.
+      `helpprof report`. They are never used for adaptation.
 
       Examples:
         helpprof adapt --shots 10
@@ -50,6 +54,9 @@ struct AdaptCommand: ParsableCommand {
 
   @Option(name: .customLong("validate"), help: "Measure K more architectures and report how well the predictor does on them.")
   var validateCount: Int = 0
+
+  @Flag(name: .long, help: "Use the profile's reference latencies instead of measuring the references again with the shots.")
+  var profileReferences = false
 
   @Option(name: .long, help: "Seed of the shot and validation choice.")
   var seed: UInt64 = 1
@@ -83,10 +90,11 @@ struct AdaptCommand: ParsableCommand {
     var shots: [PredictorMetadata.ShotArch]
     var shotStrategy: String
     var seed: UInt64
+    var referenceSource: String
     var seconds: Seconds
     var validation: ValidationMetrics?
     var validationCSV: String?
-    struct Seconds: Encodable { var measureShots: Double; var adapt: Double; var validate: Double; var total: Double }
+    struct Seconds: Encodable { var measure: Double; var adapt: Double; var total: Double }
   }
 
   func run() throws {
@@ -137,56 +145,70 @@ struct AdaptCommand: ParsableCommand {
     }
     let stop = { adaptInterruptRequested != 0 }
 
-    // Shots.
+    // Choose what to measure: shots (unless they come from a file), validation archs, and the references again.
     let pool = try AdaptFlow.pool(space: dp.space, dataset: dataset)
-    let shotList: [ArchMeasurement]
+    let refTexts = dp.references.map(\.arch)
+    var picks: [PoolArch] = []
+    var fileShots: [ArchMeasurement] = []
     let strategy: String
-    let tShots = Date()
     if let csv = measurements {
       let rows = try MeasurementsCSV.read(path: csv)
-      shotList = try AdaptFlow.shotsFromCSV(rows, space: dp.space, count: shots, seed: seed, references: dp.references.map(\.arch),
-                                            dataset: dataset, source: csv)
+      fileShots = try AdaptFlow.shotsFromCSV(rows, space: dp.space, count: shots, seed: seed, references: refTexts,
+                                             dataset: dataset, source: csv)
       strategy = AdaptFlow.fileStrategy
     } else {
-      let picks = try AdaptFlow.chooseShots(pool: pool, count: shots, seed: seed, references: dp.references.map(\.arch))
-      let bar = quiet ? nil : ProgressBar(label: "shots", total: picks.count)
-      let ms = try Embedder.archMeasurer(settings: settings, shouldStop: stop) { p in
-        bar?.show(done: p.done, detail: p.lastRow.map { String(format: "%d %.3f ms", $0.archIndex, $0.latencyMs) } ?? "")
-      }(picks)
-      bar?.finish()
-      shotList = zip(picks, ms).map { ArchMeasurement(index: $0.index, arch: $0.arch, latencyMs: $1, macs: $0.macs) }
+      picks = try AdaptFlow.chooseShots(pool: pool, count: shots, seed: seed, references: refTexts)
       strategy = AdaptFlow.stratifiedStrategy
     }
-    let shotSeconds = Date().timeIntervalSince(tShots)
+    let exclude = Set(picks.map(\.arch) + fileShots.map(\.arch) + refTexts.map(\.arch))
+    let validation = validateCount > 0
+      ? try AdaptFlow.chooseValidation(pool: pool, count: validateCount, seed: seed &+ 1, exclude: exclude) : []
+    let remeasure = measurements == nil && !profileReferences
+    let refPool = try dp.references.map { r in
+      PoolArch(index: r.arch.index, arch: r.arch.arch, macs: try ReferenceSet.macs(r.arch.arch, space: dp.space, dataset: dataset))
+    }
+    // One interleaved session: load or clock drift hits references, shots and validation archs alike.
+    let session = AdaptFlow.interleaved((remeasure ? refPool : []) + picks + validation, seed: seed &+ 2)
+    let tMeasure = Date()
+    var measured: [String: Double] = [:]
+    if !session.isEmpty {
+      let bar = quiet ? nil : ProgressBar(label: "measure", total: session.count)
+      let ms = try Embedder.archMeasurer(settings: settings, shouldStop: stop) { p in
+        bar?.show(done: p.done, detail: String(format: "eta %.0f s", p.etaSeconds))
+      }(session)
+      bar?.finish()
+      for (a, v) in zip(session, ms) { measured[a.arch] = v }
+    }
+    let measureSeconds = Date().timeIntervalSince(tMeasure)
+    func latency(_ a: PoolArch) throws -> Double {
+      guard let v = measured[a.arch] else { throw OnboardingError.badMeasurement("\(a.arch) was not measured") }
+      return v
+    }
+    let shotList = measurements == nil
+      ? try picks.map { ArchMeasurement(index: $0.index, arch: $0.arch, latencyMs: try latency($0), macs: $0.macs) } : fileShots
+    let referenceMs = remeasure ? try refPool.map(latency) : (dp.referenceMedians ?? [])
 
     // Adapt.
     let tAdapt = Date()
-    let adapted = try AdaptFlow.adapt(profile: dp, profilePath: profile, meta: meta, shots: shotList, seed: seed)
+    let adapted = try AdaptFlow.adapt(profile: dp, profilePath: profile, meta: meta, shots: shotList, seed: seed,
+                                      referenceMs: referenceMs)
     let adaptSeconds = Date().timeIntervalSince(tAdapt)
 
-    // Validate.
+    // Validate (measured above, never used for adaptation).
     var summary: PredictorMetadata.ValidationSummary?
     var validationCSV: String?
-    let tValidate = Date()
-    if validateCount > 0 {
-      let exclude = Set(shotList.map(\.arch) + dp.references.map(\.arch.arch))
-      let archs = try AdaptFlow.chooseValidation(pool: pool, count: validateCount, seed: seed &+ 1, exclude: exclude)
-      let bar = quiet ? nil : ProgressBar(label: "validate", total: archs.count)
-      let measured = try Embedder.archMeasurer(settings: settings, shouldStop: stop) { p in
-        bar?.show(done: p.done, detail: String(format: "eta %.0f s", p.etaSeconds))
-      }(archs)
-      bar?.finish()
-      let predicted = try adapted.predictMs(try archs.map { try AdaptFlow.archKey($0.arch, space: dp.space) })
-      let metrics = try ValidationMetrics(predicted: predicted, measured: measured)
+    if !validation.isEmpty {
+      let truth = try validation.map(latency)
+      let predicted = try adapted.predictMs(try validation.map { try AdaptFlow.archKey($0.arch, space: dp.space) })
+      let metrics = try ValidationMetrics(predicted: predicted, measured: truth)
       summary = .init(metrics: metrics, seed: seed &+ 1)
       var text = "arch_index,arch_str,latency_ms,predicted_ms\n"
-      for (a, (m, p)) in zip(archs, zip(measured, predicted)) {
+      for (a, (m, p)) in zip(validation, zip(truth, predicted)) {
         text += "\(a.index),\(MeasurementsCSV.quote(a.arch)),\(m),\(p)\n"
       }
       validationCSV = out + ".validation.csv"
       try writeAtomically(Data(text.utf8), to: out + ".validation.csv")
     }
-    let validateSeconds = Date().timeIntervalSince(tValidate)
 
     // Write.
     let metaID = MetaPredictorCatalog.id(of: meta)
@@ -194,25 +216,28 @@ struct AdaptCommand: ParsableCommand {
     let md = PredictorMetadata(
       space: dp.space, modelJSON: AdaptFlow.modelJSON(adapted, metaPredictorID: metaID),
       targetNormalisationJSON: AdaptFlow.normalisationJSON(adapted), referenceArchs: dp.references.map(\.arch),
-      referenceLatencyMs: dp.referenceMedians ?? [], deviceEmbedding: adapted.normaliser.embedding.map(Double.init),
+      referenceLatencyMs: referenceMs, deviceEmbedding: adapted.normaliser.embedding.map(Double.init),
       host: dp.host,
       provenance: .init(helpprofVersion: HelpProf.version, metaPredictorID: metaID, shots: shotList.count, seed: seed,
                         shotStrategy: strategy, shotArchs: shotArchs, settings: dp.settings,
-                        createdAt: DeviceProfile.timestamp()),
+                        createdAt: DeviceProfile.timestamp(),
+                        referenceSource: remeasure ? "remeasured-with-shots" : "profile"),
       validation: summary)
     let file = try AdaptFlow.predictorFile(adapted, metadata: md)
     try file.write(to: out)
     let total = Date().timeIntervalSince(t0)
 
     let result = Result(out: out, space: dp.space.rawValue, shots: shotArchs, shotStrategy: strategy, seed: seed,
-                        seconds: .init(measureShots: shotSeconds, adapt: adaptSeconds, validate: validateSeconds, total: total),
+                        referenceSource: remeasure ? "remeasured-with-shots" : "profile",
+                        seconds: .init(measure: measureSeconds, adapt: adaptSeconds, total: total),
                         validation: summary?.metrics, validationCSV: validationCSV)
     if json {
       try printJSON(result)
     } else if !quiet {
       var lines = ["predictor \(out) (\(dp.space.rawValue), \(shotList.count) shots \(strategy), seed \(seed), meta-predictor \(metaID))",
-                   String(format: "time: shots %.1f s, adapt %.2f s, validate %.1f s, total %.1f s",
-                          shotSeconds, adaptSeconds, validateSeconds, total)]
+                   String(format: "time: measured %d archs (%@) in %.1f s, adapt %.2f s, total %.1f s", session.count,
+                          remeasure ? "references again + shots + validation, interleaved" : "shots + validation",
+                          measureSeconds, adaptSeconds, total)]
       if let m = summary?.metrics {
         lines.append(String(format: "validation on %d archs: Spearman %.4f, Kendall %.4f, MAPE %.2f %%, within ±10 %% %.1f %%, within ±5 %% %.1f %%",
                             m.count, m.spearman, m.kendall, m.mapePercent, m.within10Percent, m.within5Percent))

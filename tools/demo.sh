@@ -25,23 +25,19 @@ step "helpprof host"
 step "helpprof embed  -> $out/device.json"
 timed "$bin" embed --out device.json
 
-if "$bin" adapt --help >/dev/null 2>&1 && ! "$bin" adapt --help 2>&1 | grep -q "not yet implemented"; then
-  step "helpprof adapt --shots 10 --validate 30  -> $out/device.helpp"
-  timed "$bin" adapt --shots 10 --validate 30 --profile device.json --out device.helpp
-  step "helpprof predict --predictor device.helpp --index 1462"
-  "$bin" predict --predictor device.helpp --index 1462
-  if python3 -c "import numpy" 2>/dev/null; then
-    step "same prediction with the numpy-only Python loader (tools/helpprof_predictor.py)"
-    python3 "$here/helpprof_predictor.py" device.helpp --index 1462
-    step "latency-constrained evolutionary search with the Python loader (tools/nas_example.py), checked with helpprof run"
-    python3 "$here/nas_example.py" device.helpp --top 3 --cycles 500 --check --helpprof "$bin"
-  fi
-  if [ -f device.helpp.validation.csv ]; then
-    step "helpprof report -> $out/report.html"
-    "$bin" report --predictor device.helpp --measurements device.helpp.validation.csv --out report.html
-  fi
-else
-  echo "(helpprof adapt is not available in this build: stopping after embed)"
+step "helpprof adapt --shots 10 --validate 30  -> $out/device.helpp"
+timed "$bin" adapt --shots 10 --validate 30 --profile device.json --out device.helpp
+step "helpprof predict --predictor device.helpp --index 1462"
+"$bin" predict --predictor device.helpp --index 1462
+if python3 -c "import numpy" 2>/dev/null; then
+  step "same prediction with the numpy-only Python loader (tools/helpprof_predictor.py)"
+  python3 "$here/helpprof_predictor.py" device.helpp --index 1462
+  step "latency-constrained evolutionary search with the Python loader (tools/nas_example.py), checked with helpprof run"
+  python3 "$here/nas_example.py" device.helpp --top 3 --cycles 500 --check --helpprof "$bin"
+fi
+if [ -f device.helpp.validation.csv ]; then
+  step "helpprof report -> $out/report.html"
+  "$bin" report --predictor device.helpp --measurements device.helpp.validation.csv --out report.html
 fi
 
 printf '\nOutputs in %s:\n' "$(pwd)"

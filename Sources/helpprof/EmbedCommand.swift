@@ -162,7 +162,7 @@ func note(_ text: String) {
   FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
-/// A one-line progress bar on stderr (redrawn in place on a terminal, one line per update otherwise).
+/// A one-line progress bar on stderr (redrawn in place on a terminal; a plain line every 10 % otherwise).
 final class ProgressBar {
   let label: String
   let total: Int
@@ -181,8 +181,14 @@ final class ProgressBar {
       + "] \(done)/\(total)" + (detail.isEmpty ? "" : "  " + detail)
     if tty {
       FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
-    } else if done != last {
-      FileHandle.standardError.write(Data((line + "\n").utf8))
+    } else {
+      // Plain lines for logs: the first update, every further 10 %, and the end.
+      let decile = done * 10 / total
+      if last < 0 || decile > last || (done == total && last != 10) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+        last = done == total ? 10 : decile
+      }
+      return
     }
     last = done
   }

@@ -53,7 +53,7 @@ let package = Package(
     ], swiftSettings: optimised),
 
     // Tests
-    .testTarget(name: "SearchSpaceTests", dependencies: ["SearchSpace"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "SearchSpaceTests", dependencies: ["SearchSpace", "TensorFile"], resources: [.copy("Fixtures")]),
     .testTarget(name: "KernelTests", dependencies: ["CKernels", "COpenBLAS"]),
     .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "SearchSpace", "CKernels"]),
     .testTarget(name: "CountersTests", dependencies: ["Counters"]),

@@ -1,11 +1,12 @@
 import Foundation
+import TensorFile
 import XCTest
 @testable import SearchSpace
 
 final class NB201IndexTests: XCTestCase {
   func testSHA256KnownAnswers() {
-    XCTAssertEqual(TestSHA256.hex([]), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-    XCTAssertEqual(TestSHA256.hex(Array("abc".utf8)),
+    XCTAssertEqual(SHA256.hex([]), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    XCTAssertEqual(SHA256.hex(Array("abc".utf8)),
                    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
   }
 
@@ -68,7 +69,7 @@ final class NB201IndexTests: XCTestCase {
   func testEveryIndexAgainstFixture() throws {
     let url = try XCTUnwrap(Bundle.module.url(forResource: "Fixtures/nb201-index-to-ops", withExtension: "txt"))
     let data = try Data(contentsOf: url)
-    XCTAssertEqual(TestSHA256.hex(Array(data)), "ea6679897b4b2e424a2a7a0ae1ca08830d500f454f1a82a4045cb765a7b7cbd9")
+    XCTAssertEqual(SHA256.hex(Array(data)), "ea6679897b4b2e424a2a7a0ae1ca08830d500f454f1a82a4045cb765a7b7cbd9")
     let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
     XCTAssertEqual(lines.count, NB201Index.count + 1)  // trailing newline
     XCTAssertEqual(lines.last, "")

@@ -101,12 +101,7 @@ struct AdaptCommand: ParsableCommand {
     do {
       try execute()
     } catch let e as OnboardingError {
-      switch e {
-      case .badProfile, .newerVersion, .wrongSpace, .badPredictor, .badMeasurementsCSV, .incompleteProfile:
-        throw fail(e.description, HelpExit.dataError)
-      case .invalidArgument, .settingsMismatch: throw fail(e.description, HelpExit.usage)
-      default: throw fail(e.description, HelpExit.failure)
-      }
+      throw e.reported()
     } catch let e as ProfilerError {
       throw fail(e.message, e.kind == .usage ? HelpExit.usage : HelpExit.failure)
     } catch let e as PredictorError {

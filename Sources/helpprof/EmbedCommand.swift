@@ -72,11 +72,7 @@ struct EmbedCommand: ParsableCommand {
     do {
       try execute()
     } catch let e as OnboardingError {
-      switch e {
-      case .badProfile, .newerVersion, .wrongSpace: throw fail(e.description, HelpExit.dataError)
-      case .settingsMismatch, .invalidArgument: throw fail(e.description, HelpExit.usage)
-      default: throw fail(e.description, HelpExit.failure)
-      }
+      throw e.reported()
     } catch let e as ProfilerError {
       throw fail(e.message, e.kind == .usage ? HelpExit.usage : HelpExit.failure)
     }

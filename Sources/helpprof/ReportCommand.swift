@@ -36,11 +36,7 @@ struct ReportCommand: ParsableCommand {
     do {
       try execute()
     } catch let e as OnboardingError {
-      switch e {
-      case .io: throw fail(e.description, HelpExit.failure)
-      case .invalidArgument: throw fail(e.description, HelpExit.usage)
-      default: throw fail(e.description, HelpExit.dataError)
-      }
+      throw e.reported()
     }
   }
 

@@ -164,10 +164,30 @@ public enum AdaptFlow {
     }
   }
 
+  /// Meta-SGD steps on the support per meta-trained inner step (see `adaptationSteps(for:)`).
+  public static let innerStepFactor = 2
+
+  /// Gradient steps `adapt` takes on a device's support: `innerStepFactor` × the meta-predictor's meta-trained
+  /// inner steps (4 for the bundled models) with its learned Meta-SGD rates; nil (the model's own default)
+  /// for models adapted by plain fine-tuning.
+  ///
+  /// Why more than the meta-trained 2: after 2 steps the adapted network still misses its own 20 support
+  /// points by a systematic, size-dependent amount (NB201 on this project's CPU: cells under ~1 ms predicted
+  /// ~9 % high, 1–1.5 ms cells ~8 % low, on the support as on held-out cells). Chosen on one measured session
+  /// (330 NB201 cells, 8 shot draws), confirmed on a second, fresh session (seed 11, 8 draws): within ±10 %
+  /// 79.7 → 87.8 %, MAPE 7.1 → 5.6 %, Spearman 0.9933 → 0.9935. More steps lower MAPE further but start to
+  /// cost rank correlation (8 steps: Spearman 0.9907). OFA on the same CPU (160 subnets, 8 draws) is unchanged
+  /// (within ±10 % 97.7 → 97.3 %, MAPE 3.86 → 3.92 %); `evaluate --steps 4` on HELP's devices is not worse
+  /// (NB201 honest: Spearman 0.946 → 0.949, MAPE 8.0 → 6.4 %; OFA identical).
+  public static func adaptationSteps(for meta: MetaPredictor) -> Int? {
+    meta.metadata["adaptation"] == "adam-finetune" ? nil : meta.innerSteps * innerStepFactor
+  }
+
   /// Adapts `meta` with the reference latencies plus `shots`. `referenceMs` (same order as the profile's
   /// references) replaces the profile's medians when the references were measured again with the shots.
+  /// `steps` overrides `adaptationSteps(for:)`.
   public static func adapt(profile: DeviceProfile, profilePath: String, meta: MetaPredictor, shots: [ArchMeasurement],
-                           seed: UInt64, referenceMs: [Double]? = nil) throws -> AdaptedPredictor {
+                           seed: UInt64, referenceMs: [Double]? = nil, steps: Int? = nil) throws -> AdaptedPredictor {
     guard profile.space == meta.config.space else {
       throw OnboardingError.wrongSpace(path: profilePath, found: profile.space.rawValue, expected: meta.config.space.rawValue)
     }
@@ -182,7 +202,7 @@ public enum AdaptFlow {
     var measurements: [(arch: ArchKey, latencyMs: Double)] = []
     for (r, ms) in zip(meta.referenceArchs, medians) { measurements.append((r, ms)) }
     for s in shots { measurements.append((try archKey(s.arch, space: profile.space), s.latencyMs)) }
-    return try meta.adapt(measurements: measurements, seed: seed)
+    return try meta.adapt(measurements: measurements, seed: seed, steps: steps ?? adaptationSteps(for: meta))
   }
 
   /// The portable predictor file: the adapted tensors (F32) and the metadata (`PredictorMetadata` keys plus the

@@ -168,7 +168,9 @@ public final class MetaPredictor {
     return try adapt(support: measurements, normaliser: norm, steps: steps, seed: seed)
   }
 
-  /// Adapts with explicit normalisation constants (HELP protocol and evaluation).
+  /// Adapts with explicit normalisation constants (HELP protocol and evaluation). `steps` (≥ 0) defaults to the
+  /// meta-trained `innerSteps` (adam-finetune models: `fineTuneSteps`); the count used is stored as metadata
+  /// `adapt_steps` of the adapted predictor.
   public func adapt(support: [(arch: ArchKey, latencyMs: Double)], normaliser norm: DeviceNormaliser,
                     steps: Int? = nil, seed: UInt64 = 0) throws -> AdaptedPredictor {
     for m in support where !(m.latencyMs > 0 && m.latencyMs.isFinite) {
@@ -178,23 +180,26 @@ public final class MetaPredictor {
     let x = try enc.encode(support.map(\.arch))
     let y = Tensor(rows: support.count, cols: 1, data: support.map { norm.normalise($0.latencyMs) })
     let hw = Tensor(rows: 1, cols: norm.embedding.count, data: norm.embedding)
+    if let steps, steps < 0 { throw PredictorError("adaptation steps \(steps): expected 0 or more") }
     let net = PredictorNetwork(config: config)
+    let usedSteps = steps ?? (metadata["adaptation"] == "adam-finetune" ? Self.fineTuneSteps : innerSteps)
     let members = states.map { st -> [[Float]] in
       if metadata["adaptation"] == "adam-finetune" {
         // Baseline without meta-learning: plain fine-tuning of all parameters (Adam, lr 1e-3).
         let p = st.predictor.map { $0.detached().asParameter() }
         let opt = Adam(parameters: p, learningRate: 1e-3)
-        for _ in 0..<(steps ?? Self.fineTuneSteps) {
+        for _ in 0..<usedSteps {
           opt.update(gradients: gradients(of: mse(net.forward(p, x, hw: hw), y), wrt: p, createGraph: false))
         }
         return p.map { $0.data }
       }
       let (p, _) = InnerLoop(net: net)
-        .adapt(st, support: x, y: y, hw: hw, noise: nil, steps: steps ?? innerSteps, createGraph: false)
+        .adapt(st, support: x, y: y, hw: hw, noise: nil, steps: usedSteps, createGraph: false)
       return p.map { $0.data }
     }
     return AdaptedPredictor(config: config, members: members, normaliser: norm,
                             metadata: ["seed": String(seed), "support_size": String(support.count),
+                                       "adapt_steps": String(usedSteps),
                                        "meta_predictor": metadata["name"] ?? "unknown"])
   }
 }

@@ -118,4 +118,50 @@ final class AdaptFlowTests: XCTestCase {
       XCTAssertTrue("\($0)".contains("unexpected tensors"), "\($0)")
     }
   }
+
+  /// `adapt` takes `innerStepFactor` × the meta-trained inner steps (recorded as `adapt_steps`); `steps`
+  /// overrides it; the library default of `MetaPredictor.adapt` stays the meta-trained count.
+  func testAdaptTakesTwiceTheMetaTrainedSteps() throws {
+    guard let meta = try? MetaPredictor.loadBundled(space: .nb201) else {
+      throw XCTSkip("no bundled NB201 meta-predictor in this build")
+    }
+    let refs = MetaPredictorCatalog.referenceArchs(of: meta)
+    var profile = DeviceProfile(space: .nb201, host: Fixture.host, settings: Fixture.settings, references: refs,
+                                helpprofVersion: "test")
+    func fakeMs(_ arch: String) throws -> Double { Double(try ReferenceSet.macs(arch, space: .nb201)) / 5e7 + 0.3 }
+    for i in profile.references.indices {
+      let ms = try fakeMs(profile.references[i].arch.arch)
+      profile.references[i].measurement = try .init(samplesMs: [ms, ms * 1.01, ms * 0.99], noisy: false,
+                                                     otherCores: nil, macs: nil)
+    }
+    profile.refreshEmbedding()
+    let pool = try AdaptFlow.pool(space: .nb201)
+    let picks = try AdaptFlow.chooseShots(pool: pool, count: 10, seed: 5, references: refs)
+    let shots = try picks.map { ArchMeasurement(index: $0.index, arch: $0.arch, latencyMs: try fakeMs($0.arch), macs: $0.macs) }
+    let want = meta.innerSteps * AdaptFlow.innerStepFactor
+    XCTAssertEqual(AdaptFlow.adaptationSteps(for: meta), want)
+    let adapted = try AdaptFlow.adapt(profile: profile, profilePath: "p.json", meta: meta, shots: shots, seed: 5)
+    XCTAssertEqual(adapted.metadata["adapt_steps"], String(want))
+
+    var support: [(arch: ArchKey, latencyMs: Double)] = []
+    for (r, ms) in zip(meta.referenceArchs, profile.referenceMedians ?? []) { support.append((r, ms)) }
+    for s in shots { support.append((try AdaptFlow.archKey(s.arch, space: .nb201), s.latencyMs)) }
+    let keys = support.map(\.arch)
+    let direct = try meta.adapt(measurements: support, seed: 5, steps: want)
+    XCTAssertEqual(try adapted.predictMs(keys), try direct.predictMs(keys))
+    let metaTrained = try AdaptFlow.adapt(profile: profile, profilePath: "p.json", meta: meta, shots: shots, seed: 5,
+                                          steps: meta.innerSteps)
+    let libraryDefault = try meta.adapt(measurements: support, seed: 5)
+    XCTAssertEqual(libraryDefault.metadata["adapt_steps"], String(meta.innerSteps))
+    XCTAssertEqual(try metaTrained.predictMs(keys), try libraryDefault.predictMs(keys))
+    XCTAssertThrowsError(try meta.adapt(measurements: support, seed: 5, steps: -1)) {
+      XCTAssertTrue("\($0)".contains("adaptation steps -1"), "\($0)")
+    }
+    // Naive reference: mean squared log error on the support, which the extra steps are there to reduce.
+    func supportError(_ a: AdaptedPredictor) throws -> Double {
+      let p = try a.predictMs(keys)
+      return zip(p, support).map { Foundation.log($0 / $1.latencyMs) }.map { $0 * $0 }.reduce(0, +) / Double(p.count)
+    }
+    XCTAssertLessThan(try supportError(adapted), try supportError(metaTrained))
+  }
 }

@@ -61,6 +61,9 @@ struct AdaptCommand: ParsableCommand {
   @Option(name: .long, help: "Seed of the shot and validation choice.")
   var seed: UInt64 = 1
 
+  @Option(name: .long, help: "Adaptation steps on the measured points (default: 2 × the meta-trained steps, i.e. 4 for the bundled models).")
+  var steps: Int?
+
   @Option(name: .long, help: "Meta-predictor file to adapt (default: the bundled one).")
   var metaPredictor: String?
 
@@ -81,6 +84,7 @@ struct AdaptCommand: ParsableCommand {
     guard (1...1000).contains(shots) else { throw fail("--shots \(shots): expected 1...1000", HelpExit.usage) }
     guard (0...15_000).contains(validateCount) else { throw fail("--validate \(validateCount): expected 0...15000", HelpExit.usage) }
     if let s = spaceName { _ = try parseSpace(s) }
+    if let n = steps, !(0...1000).contains(n) { throw fail("--steps \(n): expected 0...1000", HelpExit.usage) }
   }
 
   /// What `--json` prints.
@@ -186,7 +190,7 @@ struct AdaptCommand: ParsableCommand {
     // Adapt.
     let tAdapt = Date()
     let adapted = try AdaptFlow.adapt(profile: dp, profilePath: profile, meta: meta, shots: shotList, seed: seed,
-                                      referenceMs: referenceMs)
+                                      referenceMs: referenceMs, steps: steps)
     let adaptSeconds = Date().timeIntervalSince(tAdapt)
 
     // Validate (measured above, never used for adaptation).

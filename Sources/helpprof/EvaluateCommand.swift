@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Onboarding
 import Predictor
 import SearchSpace
 
@@ -32,7 +33,7 @@ struct EvaluateCommand: ParsableCommand {
   @Option(help: "Meta-predictor file (default: the bundled one for the space).") var model: String?
   @Option(help: "CSV source,device,dataset,arch_index,arch_str,latency_ms of a device to evaluate.") var latencyCsv: String?
   @Option(help: "Device name in --latency-csv.") var device: String?
-  @Option(help: "Adaptation steps (default: the model's inner steps; no-meta models: 50 Adam steps).") var steps: Int?
+  @Option(help: "Adaptation steps (default: as `helpprof adapt` does, 2 × the meta-trained steps; help protocol: the meta-trained steps; no-meta models: 50 Adam steps).") var steps: Int?
   @Option(help: "Datasets folder (default profiles/datasets).") var dataDir: String?
   @Flag(help: "Print JSON.") var json = false
 
@@ -55,7 +56,9 @@ struct EvaluateCommand: ParsableCommand {
     do { ev = try Evaluator(data: data, model: meta, protocolKind: proto, budget: b, shots: shots, ridgeSources: sources) } catch {
       throw fail("\(error)")
     }
-    ev.steps = steps
+    // Honest protocol: adapt exactly as `helpprof adapt` does (AdaptFlow's step rule), so the figures describe the
+    // product. HELP's protocol keeps the meta-trained step count, as HELP did.
+    ev.steps = steps ?? (proto == .honest ? AdaptFlow.adaptationSteps(for: meta) : nil)
     var targets: [TargetDevice] = []
     if let csv = latencyCsv, let name = device {
       do { targets = [try LatencyTable.read(csv: csv, device: name, data: data)] } catch { throw fail("\(error)", HelpExit.dataError) }

@@ -99,10 +99,23 @@ public final class MetaTrainer {
     for d in options.sources {
       let lat = try data.latencies(device: d)
       sourceLatency.append(lat)
-      switch options.protocolKind {
-      case .honest: pools.append((0..<data.archCount).filter { !refSet.contains($0) })
-      case .help: pools.append(LatencyDataset.trimmed(data.trainPool, latencies: lat))
+      // Extra sources (ExtraSources) are NaN where not measured: tasks draw only from measured archs.
+      for r in options.references where !(0..<data.archCount).contains(r) || lat[r].isNaN {
+        throw PredictorError("source device \(d): reference arch \(r) not measured")
       }
+      let pool: [Int]
+      switch options.protocolKind {
+      case .honest: pool = (0..<data.archCount).filter { !refSet.contains($0) && !lat[$0].isNaN }
+      case .help:
+        guard !data.trainPool.contains(where: { lat[$0].isNaN }) else {
+          throw PredictorError("source device \(d): the help protocol needs every train-pool arch measured")
+        }
+        pool = LatencyDataset.trimmed(data.trainPool, latencies: lat)
+      }
+      guard pool.count > options.shots else {
+        throw PredictorError("source device \(d): \(pool.count) measured archs besides the references, expected more than \(options.shots) shots")
+      }
+      pools.append(pool)
     }
   }
 
@@ -132,8 +145,10 @@ public final class MetaTrainer {
     }
     let sset = Set(support)
     var query: [Int] = []
-    while query.count < options.queryCount {
-      let q = draw(pools[k], options.queryCount - query.count).filter { !sset.contains($0) && !query.contains($0) }
+    // A sparsely measured source may have fewer than queryCount archs left after the shots.
+    let queryCount = min(options.queryCount, pools[k].filter { !sset.contains($0) }.count)
+    while query.count < queryCount {
+      let q = draw(pools[k], queryCount - query.count).filter { !sset.contains($0) && !query.contains($0) }
       query += q
     }
     func targets(_ idx: [Int]) -> Tensor {

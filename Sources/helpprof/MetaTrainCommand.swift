@@ -19,6 +19,8 @@ struct MetaTrainCommand: ParsableCommand {
         helpprof meta-train --space nb201 --seed 1 --episodes 2000 \\
           --references 1462,14418,14314,9550,9574,12172,4002,3138,13078,4939 --out nb201-meta.safetensors
         helpprof meta-train --space ofa --seed 1 --episodes 2000 --out ofa-meta.safetensors
+        helpprof meta-train --space nb201 --episodes 1000 --extra-sources profiles/pool/a.csv,profiles/pool/b.csv \\
+          --references 1462,14418,14314,9550,9574,12172,4002,3138,13078,4939 --out nb201-pool.safetensors
         helpprof meta-train --combine s1.safetensors,s2.safetensors,s3.safetensors --out nb201-ens3.safetensors
       """)
 
@@ -37,6 +39,8 @@ struct MetaTrainCommand: ParsableCommand {
   var references: String?
   @Option(help: "Datasets folder (default: profiles/datasets, searched from here and above the executable).")
   var dataDir: String?
+  @Option(help: "Extra source devices (comma-separated profiler CSVs, e.g. profiles/pool/*.csv): each device of a CSV becomes one more source, trained on its measured archs only; every reference arch must be measured. Honest recipe only.")
+  var extraSources: String?
   @Option(help: "Output file.") var out: String?
   @Option(help: "Instead of training: combine these meta-predictor files (comma-separated, trained alike with different seeds) into one ensemble file.")
   var combine: String?
@@ -46,7 +50,7 @@ struct MetaTrainCommand: ParsableCommand {
     guard let kind = SpaceKind(rawValue: space) else { throw fail("--space \(space): expected nb201 or ofa") }
     guard episodes.map({ $0 > 0 }) ?? true else { throw fail("--episodes must be positive") }
     guard metaBatch > 0, shots >= 0 else { throw fail("--meta-batch must be > 0 and --shots ≥ 0") }
-    let data: LatencyDataset
+    var data: LatencyDataset
     do { data = try LatencyDataset(space: kind, directory: try LatencyDataset.locate(explicit: dataDir)) } catch {
       throw fail("\(error)", HelpExit.dataError)
     }
@@ -66,6 +70,25 @@ struct MetaTrainCommand: ParsableCommand {
     }
     o.protocolKind = helpFaithful ? .help : .honest
     o.sources = helpFaithful ? data.metaTrain : data.devices.filter { !data.metaTest.contains($0) }
+    var extraNote: [String] = []
+    if let list = extraSources {
+      guard !helpFaithful else { throw fail("--extra-sources works with the honest recipe only, not --help-faithful") }
+      let paths = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+      guard !paths.isEmpty else { throw fail("--extra-sources \(list): expected comma-separated CSV files") }
+      var extra: [TargetDevice] = []
+      for p in paths {
+        let devs: [TargetDevice]
+        do { devs = try ExtraSources.read(csv: p, data: data, references: o.references) } catch {
+          throw fail("\(error)", HelpExit.dataError)
+        }
+        for t in devs {
+          extraNote.append("\(t.name)=\((p as NSString).lastPathComponent)(\(t.latency.filter { $0 != nil }.count) archs)")
+        }
+        extra += devs
+      }
+      do { data = try data.adding(extra) } catch { throw fail("\(error)", HelpExit.dataError) }
+      o.sources += extra.map(\.name)
+    }
     o.outerLearningRate = outerLr ?? (helpFaithful ? 1e-4 : 1e-3)
     o.episodes = episodes ?? 2000
     if noMeta { o.innerSteps = 0 }
@@ -103,6 +126,7 @@ struct MetaTrainCommand: ParsableCommand {
       "train_seconds": String(format: "%.1f", seconds),
     ]
     if noMeta { md["inner_steps"] = "0" }
+    if !extraNote.isEmpty { md["extra_sources"] = extraNote.joined(separator: "; ") }
     let model = try trainer.exportModel(metadata: md)
     do { try model.save(to: path) } catch { throw fail("cannot write \(path): \(error)", HelpExit.failure) }
     print("wrote \(path) (\(String(format: "%.1f", seconds)) s, \(o.episodes) episodes)")

@@ -1,0 +1,69 @@
+import Foundation
+import SearchSpace
+import XCTest
+@testable import Predictor
+
+/// `meta-train --extra-sources`: profiler CSVs as extra, partially measured source devices (issue #7).
+final class ExtraSourcesTests: XCTestCase {
+  /// A synthetic profiler CSV for `device` over `indices` (latency = 1 + index / 1000 ms), plus an unfinished row.
+  func csv(device: String, indices: [Int]) throws -> String {
+    var text = "source,device,dataset,arch_index,arch_str,latency_ms,p10_ms\n"
+    for i in indices {
+      let cell = try NB201Index.cell(at: i)
+      text += "helpprof,\(device),cifar10,\(i),\(cell.archString),\(1 + Double(i) / 1000),0.9\n"
+    }
+    return text + "helpprof,\(device),cifar10,7,|nor_conv"  // a row still being written
+  }
+
+  func testLoadsMeasuredArchsAndTrainsOnThem() throws {
+    let data = try LatencyDataset(space: .nb201, directory: repoDatasets)
+    let refs = data.helpReferences
+    let extraIdx = refs + Array(100..<160)
+    let devs = try ExtraSources.parse(text: try csv(device: "pool-a", indices: extraIdx), origin: "a.csv", data: data,
+                                      references: refs)
+    XCTAssertEqual(devs.map(\.name), ["pool-a"])
+    let measured = (0..<data.archCount).filter { devs[0].latency[$0] != nil }
+    XCTAssertEqual(measured, extraIdx.sorted())
+    XCTAssertEqual(devs[0].latency[120] ?? 0, 1.12, accuracy: 1e-12)
+    XCTAssertNil(devs[0].latency[7])  // the unfinished last row is skipped
+
+    let merged = try data.adding(devs)
+    XCTAssertEqual(merged.devices, data.devices + ["pool-a"])
+    let lat = try merged.latencies(device: "pool-a")
+    XCTAssertEqual(lat[150], 1.15, accuracy: 1e-6)
+    XCTAssertTrue(lat[99].isNaN)
+    // Public columns are unchanged by the merge.
+    XCTAssertEqual(try merged.latencies(device: "gold_6226"), try data.latencies(device: "gold_6226"))
+    XCTAssertThrowsError(try merged.adding(devs))  // duplicate device name
+
+    // Tasks of the extra source only use measured archs (else NaN targets would make the loss NaN).
+    var o = MetaTrainingOptions()
+    o.episodes = 3
+    o.metaBatch = 2
+    o.queryCount = 80  // more than the 60 measured non-reference archs: capped, no endless loop
+    o.shots = 3
+    o.references = refs
+    o.sources = ["pool-a", data.metaTrain[0]]
+    let trainer = try MetaTrainer(data: merged, config: NetworkConfig(space: .nb201, liveFeature: true, hwDim: 10,
+                                                                      zModulator: false), options: o)
+    let task = try trainer.makeTask(source: 0)
+    XCTAssertEqual(task.support.count, 13)
+    XCTAssertEqual(task.query.count, 57)
+    XCTAssertTrue(task.queryY.data.allSatisfy { $0.isFinite })
+    var losses: [Float] = []
+    try trainer.train { _, l in losses.append(l) }
+    XCTAssertEqual(losses.count, 3)
+    XCTAssertTrue(losses.allSatisfy { $0.isFinite })
+  }
+
+  func testMissingReferenceIsRejected() throws {
+    let data = try LatencyDataset(space: .nb201, directory: repoDatasets)
+    let refs = data.helpReferences
+    let text = try csv(device: "pool-b", indices: Array(refs.dropFirst(2)) + [100, 101])
+    XCTAssertThrowsError(try ExtraSources.parse(text: text, origin: "b.csv", data: data, references: refs)) { e in
+      let m = "\(e)"
+      XCTAssertTrue(m.contains("pool-b") && m.contains("\(refs[0])") && m.contains("\(refs[1])"), m)
+    }
+    XCTAssertThrowsError(try ExtraSources.parse(text: "device,arch_str\n", origin: "c.csv", data: data, references: refs))
+  }
+}

@@ -112,7 +112,7 @@ public struct Evaluator {
     let pred = try adapted.predictMs(data.archs)
     score("predictor", pred)
     let fitIdx = Array(supportSet).sorted()
-    let ridgeMs = try ridge(fit: fitIdx, target: fitIdx.map { t.latency[$0] ?? 1 }, exclude: t.name)
+    let ridgeMs = try ridge(fit: fitIdx, target: fitIdx.map { t.latency[$0] ?? 1 }, exclude: t.name, needed: measured)
     score("ridge", ridgeMs)
     // Geometric mean of predictor and ridge (an ensemble that needs the source devices' tables).
     score("predictor+ridge", zip(pred, ridgeMs).map { ($0 * $1).squareRoot() })
@@ -121,9 +121,12 @@ public struct Evaluator {
   }
 
   /// Ridge regression (λ = 1) of log latency on the source devices' log latencies, fitted on the measured archs.
-  func ridge(fit: [Int], target: [Double], exclude: String) throws -> [Double] {
-    let cols = try ridgeSources.filter { $0 != exclude }.map { try data.column($0) }
+  /// Sources measured on only some architectures (the pool) take part only when they cover every one of `needed`
+  /// (the target's measured archs); predictions elsewhere are then NaN-free only where they are measured.
+  func ridge(fit: [Int], target: [Double], exclude: String, needed: [Int]) throws -> [Double] {
     let nd = data.devices.count
+    let cols = try ridgeSources.filter { $0 != exclude }.map { try data.column($0) }
+      .filter { c in needed.allSatisfy { data.latency[$0 * nd + c].isFinite } }
     func feat(_ a: Int) -> [Double] { cols.map { Foundation.log(Double(max(data.latency[a * nd + $0], 1e-6))) } }
     let X = fit.map(feat)
     let y = target.map { Foundation.log(max($0, 1e-9)) }

@@ -14,6 +14,13 @@ public enum ExtraSources {
     return try parse(text: text, origin: path, data: data, references: references)
   }
 
+  /// Every device of every CSV in `list` (comma-separated paths), with the file each came from.
+  public static func read(list: String, data: LatencyDataset, references: [Int]) throws -> [(device: TargetDevice, file: String)] {
+    let paths = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    guard !paths.isEmpty else { throw PredictorError("extra sources '\(list)': expected comma-separated profiler CSV files") }
+    return try paths.flatMap { p in try read(csv: p, data: data, references: references).map { ($0, p) } }
+  }
+
   /// `read` on CSV text already in memory (`origin` names it in errors).
   public static func parse(text: String, origin: String, data: LatencyDataset, references: [Int]) throws -> [TargetDevice] {
     let devices = try LatencyTable.parse(text: text, origin: origin, data: data)

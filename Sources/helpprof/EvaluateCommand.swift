@@ -35,6 +35,8 @@ struct EvaluateCommand: ParsableCommand {
   @Option(help: "Device name in --latency-csv.") var device: String?
   @Option(help: "Adaptation steps (default: as `helpprof adapt` does, 2 × the meta-trained steps; help protocol: the meta-trained steps; no-meta models: 50 Adam steps).") var steps: Int?
   @Option(help: "Datasets folder (default profiles/datasets).") var dataDir: String?
+  @Option(help: "Extra source devices for the ridge baseline (comma-separated profiler CSVs, e.g. profiles/pool/*.csv); a device evaluated is never its own source.")
+  var extraSources: String?
   @Flag(help: "Print JSON.") var json = false
 
   func run() throws {
@@ -43,14 +45,20 @@ struct EvaluateCommand: ParsableCommand {
     guard let proto = EvaluationProtocol(rawValue: protocolName) else { throw fail("--protocol \(protocolName): expected honest or help") }
     guard seeds > 0, shots >= 0 else { throw fail("--seeds must be > 0 and --shots ≥ 0") }
     guard (latencyCsv == nil) == (device == nil) else { throw fail("--latency-csv and --device go together") }
-    let data: LatencyDataset
+    var data: LatencyDataset
     let meta: MetaPredictor
+    var sources: [String]
     do {
       data = try LatencyDataset(space: kind, directory: try LatencyDataset.locate(explicit: dataDir))
       meta = try model.map { try MetaPredictor.load(path: $0) } ?? MetaPredictor.loadBundled(space: kind)
+      sources = data.devices.filter { !data.metaTest.contains($0) }
+      if let list = extraSources {
+        let extra = try ExtraSources.read(list: list, data: data, references: []).map(\.device)
+        data = try data.adding(extra)
+        sources += extra.map(\.name)
+      }
     } catch { throw fail("\(error)", HelpExit.dataError) }
     let b = budget ?? (meta.referenceIndices.count + shots)
-    let sources = data.devices.filter { !data.metaTest.contains($0) }
     guard steps.map({ $0 >= 0 }) ?? true else { throw fail("--steps must be ≥ 0") }
     var ev: Evaluator
     do { ev = try Evaluator(data: data, model: meta, protocolKind: proto, budget: b, shots: shots, ridgeSources: sources) } catch {

@@ -73,19 +73,12 @@ struct MetaTrainCommand: ParsableCommand {
     var extraNote: [String] = []
     if let list = extraSources {
       guard !helpFaithful else { throw fail("--extra-sources works with the honest recipe only, not --help-faithful") }
-      let paths = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-      guard !paths.isEmpty else { throw fail("--extra-sources \(list): expected comma-separated CSV files") }
-      var extra: [TargetDevice] = []
-      for p in paths {
-        let devs: [TargetDevice]
-        do { devs = try ExtraSources.read(csv: p, data: data, references: o.references) } catch {
-          throw fail("\(error)", HelpExit.dataError)
-        }
-        for t in devs {
-          extraNote.append("\(t.name)=\((p as NSString).lastPathComponent)(\(t.latency.filter { $0 != nil }.count) archs)")
-        }
-        extra += devs
-      }
+      let extra: [TargetDevice]
+      do {
+        let found = try ExtraSources.read(list: list, data: data, references: o.references)
+        extra = found.map(\.device)
+        extraNote = found.map { "\($0.device.name)=\(($0.file as NSString).lastPathComponent)(\($0.device.latency.filter { $0 != nil }.count) archs)" }
+      } catch { throw fail("\(error)", HelpExit.dataError) }
       do { data = try data.adding(extra) } catch { throw fail("\(error)", HelpExit.dataError) }
       o.sources += extra.map(\.name)
     }
@@ -95,7 +88,8 @@ struct MetaTrainCommand: ParsableCommand {
     let config = NetworkConfig(space: kind, liveFeature: kind == .nb201 && !helpFaithful, hwDim: o.references.count,
                                zModulator: helpFaithful)
     let recipeName = helpFaithful ? "help-faithful" : (noMeta ? "no-meta" : "honest")
-    let path = out ?? "\(kind.rawValue)-\(recipeName)-seed\(seed).safetensors"
+    let modelName = "\(kind.rawValue)-\(recipeName)\(extraNote.isEmpty ? "" : "-pool")-seed\(seed)"
+    let path = out ?? "\(modelName).safetensors"
     let trainer = try MetaTrainer(data: data, config: config, options: o)
     let start = Date()
     var last = start
@@ -113,7 +107,7 @@ struct MetaTrainCommand: ParsableCommand {
     FileHandle.standardError.write(Data("\n".utf8))
     let seconds = Date().timeIntervalSince(start)
     var md: [String: String] = [
-      "kind": "helpprof-meta-predictor", "name": "\(kind.rawValue)-\(recipeName)-seed\(seed)", "space": kind.rawValue,
+      "kind": "helpprof-meta-predictor", "name": modelName, "space": kind.rawValue,
       "recipe": recipeName, "normalisation": o.protocolKind.recipe.rawValue,
       "data": "profiles/datasets (HELP HayeonLee/HELP 45f70eb, MIT; HW-NAS-Bench)",
       "split": "sources: \(o.sources.joined(separator: ",")); held out (HELP meta-test): \(data.metaTest.joined(separator: ","))",

@@ -36,12 +36,22 @@ final class PredictorCLITests: XCTestCase {
                                     "--first-order", "--data-dir", dataDir, "--out", model]).status, 0)
     // A device given as CSV rows (the 10 references + 40 more archs), OFA configs by arch_index.
     let refs = [1316, 1587, 1621, 1636, 1980, 2329, 2487, 3355, 3740, 4948]
-    var csv = "source,device,dataset,arch_index,arch_str,latency_ms\n"
+    var csv = "source,device,dataset,arch_index,arch_str,latency_ms\n", other = csv
     for (k, i) in (refs + Array(100..<140)).enumerated() {
       csv += "test,mydev,imagenet,\(i),,\(5.0 + Double((k * 37) % 50) * 0.3)\n"
+      other += "test,other,imagenet,\(i),,\(2 * (5.0 + Double((k * 37) % 50) * 0.3))\n"
     }
-    let path = dir.appendingPathComponent("dev.csv").path
+    let path = dir.appendingPathComponent("dev.csv").path, otherPath = dir.appendingPathComponent("other.csv").path
     try csv.write(toFile: path, atomically: true, encoding: .utf8)
+    try other.write(toFile: otherPath, atomically: true, encoding: .utf8)
+    // With an extra source that is mydev × 2, the ridge baseline ranks mydev perfectly; mydev itself (also passed)
+    // is never its own source.
+    let ex = try runHelpprof(["evaluate", "--space", "ofa", "--model", model, "--seeds", "1", "--latency-csv", path,
+                              "--device", "mydev", "--extra-sources", "\(path),\(otherPath)", "--json", "--data-dir", dataDir])
+    XCTAssertEqual(ex.status, 0, ex.stderr)
+    let exJSON = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(ex.stdout.utf8)) as? [String: Any])
+    let ridge = try XCTUnwrap((exJSON["baselines"] as? [String: Any])?["ridge"] as? [String: Any])
+    XCTAssertGreaterThan(try XCTUnwrap(ridge["mean_spearman"] as? Double), 0.99)
     let ev = try runHelpprof(["evaluate", "--space", "ofa", "--model", model, "--seeds", "2", "--latency-csv", path,
                               "--device", "mydev", "--json", "--data-dir", dataDir])
     XCTAssertEqual(ev.status, 0, ev.stderr)

@@ -64,3 +64,7 @@ for space in nb201 ofa; do
   run "$space" default-2t       --kernels default --threads 2
   if [ "$space" = ofa ]; then run "$space" openblas-2t --kernels openblas --threads 2; fi
 done
+# Dead-op pruning is a behaviour of its own (TFLite/OpenVINO-style engines): two more pruned NB201 configurations,
+# so that a held-out pruned configuration still has pruned sources.
+run nb201 openblas-1t-prune --kernels openblas --threads 1 --prune-dead-ops
+run nb201 default-2t-prune  --kernels default --threads 2 --prune-dead-ops

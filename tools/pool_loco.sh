@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Meta-trains a space's predictor on the public devices plus the source-device pool (profiles/pool), and evaluates
+# it leave-one-configuration-out: for each pool configuration, a model meta-trained without that configuration
+# (public devices + the other pool configurations) is evaluated on it under the honest protocol, next to the
+# bundled public-only model and a ridge baseline that may use the other pool configurations. Resumable: finished
+# models and evaluations are kept. JOBS=2 runs two trainings at a time (one BLAS thread each).
+# Usage: [JOBS=N] bash tools/pool_loco.sh nb201|ofa OUTDIR [HELPPROF] [BUDGETS]     (BUDGETS default "10 20")
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+space="$1"; out="$(mkdir -p "$2" && cd "$2" && pwd)"; bin="${3:-$here/.build/release/helpprof}"; budgets="${4:-10 20}"
+jobs="${JOBS:-1}"
+export OPENBLAS_NUM_THREADS=1
+cd "$here"   # relative CSV paths, so that the models' recorded commands are portable
+refs=()
+[ "$space" = nb201 ] && refs=(--references 1462,14418,14314,9550,9574,12172,4002,3138,13078,4939)
+csvs=(profiles/pool/"$space"-*.csv)
+join() { local IFS=,; echo "$*"; }
+train() {  # out-file, extra-sources
+  [ -f "$1" ] && return 0
+  echo "== meta-train $(basename "$1")"
+  "$bin" meta-train --space "$space" --seed 1 --episodes 2000 "${refs[@]}" --extra-sources "$2" --out "$1.part.safetensors" \
+    > "$1.log" 2>&1
+  mv "$1.part.safetensors" "$1"
+}
+evaluate() {  # out-json, model-or-empty, evaluate flags...
+  local f="$1" model="$2"; shift 2
+  [ -f "$f" ] && return 0
+  local m=(); [ -n "$model" ] && m=(--model "$model")
+  "$bin" evaluate --space "$space" "${m[@]}" --seeds 5 --json "$@" > "$f.part"
+  mv "$f.part" "$f"
+}
+held_out() {  # csv: model without it, evaluated on it
+  local c="$1" name others=() o
+  name="$(basename "$c" .csv)"
+  for o in "${csvs[@]}"; do [ "$o" != "$c" ] && others+=("$o"); done
+  local model="$out/$space-loco-$name.safetensors"
+  train "$model" "$(join "${others[@]}")"
+  local dev; dev="$(sed -n 2p "$c" | cut -d, -f2)"
+  for b in $budgets; do
+    evaluate "$out/eval-$name-b$b-loco.json" "$model" --budget "$b" --latency-csv "$c" --device "$dev" \
+      --extra-sources "$(join "${others[@]}")"
+    evaluate "$out/eval-$name-b$b-nopool.json" "" --budget "$b" --latency-csv "$c" --device "$dev"
+  done
+}
+all() {
+  local model="$out/$space-pool-all.safetensors"
+  train "$model" "$(join "${csvs[@]}")"
+  for b in $budgets; do
+    evaluate "$out/eval-$space-public-b$b-pool.json" "$model" --budget "$b"
+    evaluate "$out/eval-$space-public-b$b-nopool.json" "" --budget "$b"
+  done
+}
+running=0
+for task in all "${csvs[@]}"; do
+  if [ "$task" = all ]; then all & else held_out "$task" & fi
+  running=$((running + 1))
+  if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
+done
+wait
+python3 "$here/tools/pool_summary.py" "$out" "$space"

@@ -197,6 +197,9 @@ public final class MetaPredictor {
         .adapt(st, support: x, y: y, hw: hw, noise: nil, steps: usedSteps, createGraph: false)
       return p.map { $0.data }
     }
+    guard members.allSatisfy({ $0.allSatisfy { $0.allSatisfy(\.isFinite) } }) else {
+      throw PredictorError("adaptation diverged after \(usedSteps) steps (non-finite weights): use fewer steps (this model was meta-trained with \(innerSteps))")
+    }
     return AdaptedPredictor(config: config, members: members, normaliser: norm,
                             metadata: ["seed": String(seed), "support_size": String(support.count),
                                        "adapt_steps": String(usedSteps),

@@ -127,6 +127,22 @@ final class BundledModelTests: XCTestCase {
     let p = try a.predictMs(idx.map { data.archs[$0] })
     XCTAssertGreaterThan(RankMetrics.spearman(p, idx.map { lat[$0] }), 0.8)
   }
+
+  /// Far more Meta-SGD steps than meta-trained can diverge: then a clear error, never NaN predictions.
+  func testTooManyStepsNeverGiveNonFinitePredictions() throws {
+    let m = try MetaPredictor.loadBundled(space: .nb201)
+    let data = try LatencyDataset(space: .nb201, directory: repoDatasets)
+    let lat = try data.latencies(device: "pixel2")
+    let support = m.referenceIndices.map { (arch: data.archs[$0], latencyMs: lat[$0]) }
+    for steps in [64, 256] {
+      do {
+        let a = try m.adapt(measurements: support, steps: steps)
+        XCTAssertTrue(try a.predictMs(Array(data.archs[0..<200])).allSatisfy(\.isFinite))
+      } catch let e as PredictorError {
+        XCTAssertTrue("\(e)".contains("diverged"), "\(e)")
+      }
+    }
+  }
 }
 
 final class BundledOFAModelTests: XCTestCase {

@@ -4,11 +4,14 @@
 # (public devices + the other pool configurations) is evaluated on it under the honest protocol, next to the
 # bundled public-only model and a ridge baseline that may use the other pool configurations. Resumable: finished
 # models and evaluations are kept. JOBS=2 runs two trainings at a time (one BLAS thread each).
-# Usage: [JOBS=N] bash tools/pool_loco.sh nb201|ofa OUTDIR [HELPPROF] [BUDGETS]     (BUDGETS default "10 20")
+# EXTRA_SHARE (default 0.5, the bundled recipe) is meta-train's --extra-share: the share of each meta-batch drawn
+# from the pool; EXTRA_SHARE= (empty) samples all sources alike.
+# Usage: [JOBS=N] [EXTRA_SHARE=S] bash tools/pool_loco.sh nb201|ofa OUTDIR [HELPPROF] [BUDGETS]   (BUDGETS "10 20")
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 space="$1"; out="$(mkdir -p "$2" && cd "$2" && pwd)"; bin="${3:-$here/.build/release/helpprof}"; budgets="${4:-10 20}"
 jobs="${JOBS:-1}"
+share=(); [ -n "${EXTRA_SHARE-0.5}" ] && share=(--extra-share "${EXTRA_SHARE-0.5}")
 export OPENBLAS_NUM_THREADS=1
 cd "$here"   # relative CSV paths, so that the models' recorded commands are portable
 refs=()
@@ -18,7 +21,7 @@ join() { local IFS=,; echo "$*"; }
 train() {  # out-file, extra-sources
   [ -f "$1" ] && return 0
   echo "== meta-train $(basename "$1")"
-  "$bin" meta-train --space "$space" --seed 1 --episodes 2000 "${refs[@]}" --extra-sources "$2" --out "$1.part.safetensors" \
+  "$bin" meta-train --space "$space" --seed 1 --episodes 2000 "${refs[@]}" --extra-sources "$2" "${share[@]}" --out "$1.part.safetensors" \
     > "$1.log" 2>&1
   mv "$1.part.safetensors" "$1"
 }

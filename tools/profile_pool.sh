@@ -62,7 +62,7 @@ for space in nb201 ofa; do
   run "$space" simd-1t          --kernels simd --threads 1
   run "$space" default-1t-bn    --kernels default --threads 1 --keep-bn
   run "$space" default-2t       --kernels default --threads 2
-  if [ "$space" = ofa ]; then run "$space" openblas-2t --kernels openblas --threads 2; fi
+  if [ "$space" = ofa ]; then run "$space" simd-1t-bn --kernels simd --threads 1 --keep-bn; fi
 done
 # Dead-op pruning is a behaviour of its own (TFLite/OpenVINO-style engines): two more pruned NB201 configurations,
 # so that a held-out pruned configuration still has pruned sources.

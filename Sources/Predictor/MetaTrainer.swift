@@ -29,6 +29,10 @@ public struct MetaTrainingOptions: Sendable {
   public var seed: UInt64 = 1
   /// Source devices (meta-train tasks).
   public var sources: [String] = []
+  /// With extra (pool) sources: how many of `sources` (the last ones) are extra, and the share of each meta-batch
+  /// drawn from them (nil: every source alike, as HELP does).
+  public var extraSourceCount = 0
+  public var extraShare: Double? = nil
   /// Reference architectures (dataset indices); their latencies form the hardware embedding.
   public var references: [Int] = []
   public init() {}
@@ -166,15 +170,31 @@ public final class MetaTrainer {
     }
   }
 
+  /// The sources of one episode: `metaBatch` distinct ones, uniformly, or with `extraShare` of them from the
+  /// extra sources.
+  func drawBatch() -> [Int] {
+    func shuffled(_ r: Range<Int>) -> [Int] {
+      var order = Array(r)
+      for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+      return order
+    }
+    let n = options.sources.count
+    guard let share = options.extraShare, options.extraSourceCount > 0 else {
+      return Array(shuffled(0..<n).prefix(options.metaBatch))
+    }
+    let extra = min(options.extraSourceCount, n)
+    let fromExtra = min(extra, Int((Double(options.metaBatch) * share).rounded()))
+    let fromPublic = min(n - extra, options.metaBatch - fromExtra)
+    return Array(shuffled(0..<(n - extra)).prefix(fromPublic)) + Array(shuffled((n - extra)..<n).prefix(fromExtra))
+  }
+
   /// Runs all episodes; `progress(episode, meanQueryLoss)` is called after each.
   public func train(progress: (Int, Float) -> Void) throws {
     let adam = Adam(parameters: state.all, learningRate: options.outerLearningRate)
     let inner = InnerLoop(net: net)
     let zd = 3 * 2 * net.config.hidden + 3
     for episode in 0..<options.episodes {
-      var order = Array(options.sources.indices)
-      for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
-      let batch = Array(order.prefix(options.metaBatch))
+      let batch = drawBatch()
       var acc: [Tensor]? = nil
       var lossSum: Float = 0
       for k in batch {

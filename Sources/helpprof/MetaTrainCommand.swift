@@ -41,6 +41,8 @@ struct MetaTrainCommand: ParsableCommand {
   var dataDir: String?
   @Option(help: "Extra source devices (comma-separated profiler CSVs, e.g. profiles/pool/*.csv): each device of a CSV becomes one more source, trained on its measured archs only; every reference arch must be measured. Honest recipe only.")
   var extraSources: String?
+  @Option(help: "With --extra-sources: share of each meta-batch drawn from the extra sources (0...1; default: all sources alike).")
+  var extraShare: Double?
   @Option(help: "Output file.") var out: String?
   @Option(help: "Instead of training: combine these meta-predictor files (comma-separated, trained alike with different seeds) into one ensemble file.")
   var combine: String?
@@ -81,6 +83,12 @@ struct MetaTrainCommand: ParsableCommand {
       } catch { throw fail("\(error)", HelpExit.dataError) }
       do { data = try data.adding(extra) } catch { throw fail("\(error)", HelpExit.dataError) }
       o.sources += extra.map(\.name)
+      o.extraSourceCount = extra.count
+    }
+    if let share = extraShare {
+      guard extraSources != nil else { throw fail("--extra-share needs --extra-sources") }
+      guard (0...1).contains(share) else { throw fail("--extra-share \(share): expected a number in 0...1") }
+      o.extraShare = share
     }
     o.outerLearningRate = outerLr ?? (helpFaithful ? 1e-4 : 1e-3)
     o.episodes = episodes ?? 2000
@@ -116,7 +124,7 @@ struct MetaTrainCommand: ParsableCommand {
       "reference_arch_texts": o.references.map { MetaPredictor.text(data.archs[$0]) }.joined(separator: ";"),
       "live_feature": String(config.liveFeature), "z_modulator": String(config.zModulator), "hidden": String(config.hidden),
       "inner_steps": String(noMeta ? 0 : o.innerSteps), "adaptation": noMeta ? "adam-finetune" : "meta-sgd",
-      "hyperparameters": "episodes=\(o.episodes) meta_batch=\(o.metaBatch) shots=\(o.shots) query=\(o.queryCount) inner_steps=\(o.innerSteps) outer_lr=\(o.outerLearningRate) inner_lr_init=\(o.initialInnerLearningRate) first_order=\(o.firstOrder) kl_weight=\(o.klWeight)",
+      "hyperparameters": "episodes=\(o.episodes) meta_batch=\(o.metaBatch)\(o.extraShare.map { " extra_share=\($0)" } ?? "") shots=\(o.shots) query=\(o.queryCount) inner_steps=\(o.innerSteps) outer_lr=\(o.outerLearningRate) inner_lr_init=\(o.initialInnerLearningRate) first_order=\(o.firstOrder) kl_weight=\(o.klWeight)",
       "train_seconds": String(format: "%.1f", seconds),
     ]
     if noMeta { md["inner_steps"] = "0" }

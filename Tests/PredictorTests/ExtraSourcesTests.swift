@@ -56,6 +56,37 @@ final class ExtraSourcesTests: XCTestCase {
     XCTAssertTrue(losses.allSatisfy { $0.isFinite })
   }
 
+  /// `extraShare` fixes how many of each meta-batch come from the extra sources; without it, all sources alike.
+  func testExtraShareSetsTheBatchComposition() throws {
+    let data = try LatencyDataset(space: .nb201, directory: repoDatasets)
+    let refs = data.helpReferences
+    let devs = try ["pool-a", "pool-b", "pool-c"].map {
+      try ExtraSources.parse(text: try csv(device: $0, indices: refs + Array(100..<140)), origin: "\($0).csv", data: data,
+                             references: refs)[0]
+    }
+    let merged = try data.adding(devs)
+    var o = MetaTrainingOptions()
+    o.metaBatch = 8
+    o.references = refs
+    o.sources = Array(data.metaTrain.prefix(6)) + devs.map(\.name)
+    o.extraSourceCount = 3
+    let config = NetworkConfig(space: .nb201, liveFeature: true, hwDim: refs.count, zModulator: false)
+    o.extraShare = 0.5
+    let half = try MetaTrainer(data: merged, config: config, options: o)
+    for _ in 0..<20 {
+      let b = half.drawBatch()
+      XCTAssertEqual(b.count, 8)                    // 3 extra (4 asked, only 3 exist) + 5 public
+      XCTAssertEqual(Set(b).count, b.count)         // distinct sources
+      XCTAssertEqual(b.filter { $0 >= 6 }.count, 3)
+    }
+    o.extraShare = 0.25
+    let quarter = try MetaTrainer(data: merged, config: config, options: o)
+    for _ in 0..<20 { XCTAssertEqual(quarter.drawBatch().filter { $0 >= 6 }.count, 2) }
+    o.extraShare = nil
+    let uniform = try MetaTrainer(data: merged, config: config, options: o)
+    XCTAssertEqual(Set((0..<50).flatMap { _ in uniform.drawBatch() }), Set(0..<9))
+  }
+
   func testMissingReferenceIsRejected() throws {
     let data = try LatencyDataset(space: .nb201, directory: repoDatasets)
     let refs = data.helpReferences

@@ -20,6 +20,28 @@ def row(r, method="predictor"):
             "worst_spearman": m["worst_spearman"], "mape": m["mean_mape"], "within10": m["mean_within10"]}
 
 
+def markdown(res):
+    def cell(x, std=True):
+        return (f"{x['mean_spearman']:.3f}" + (f" ± {x['std_spearman']:.3f}" if std else "")
+                + f" / {100 * x['within10']:.0f} %")
+    for b, configs in sorted(res["held_out"].items()):
+        print(f"\n{res['space']}, held out, {b} target measurements: ρ (± std over 5 seeds) / share within ±10 %\n")
+        print("| held-out configuration | with pool (model without it) | without pool (public only) | ridge on public + other pool | MACs ρ |")
+        print("|---|---|---|---|---|")
+        agg = {"loco": [], "nopool": [], "ridge_pool": []}
+        for name, v in configs.items():
+            for k in agg:
+                agg[k].append(v[k])
+            print(f"| {name} | {cell(v['loco'])} | {cell(v['nopool'])} | {cell(v['ridge_pool'], False)} | "
+                  f"{v['macs']['mean_spearman']:.3f} |")
+        row = ["**mean**"] + [f"**{sum(x['mean_spearman'] for x in agg[k]) / len(agg[k]):.3f} / "
+                              f"{100 * sum(x['within10'] for x in agg[k]) / len(agg[k]):.0f} %**" for k in agg]
+        print("| " + " | ".join(row) + " | |")
+        row = ["worst"] + [f"{min(x['mean_spearman'] for x in agg[k]):.3f} / {100 * min(x['within10'] for x in agg[k]):.0f} %"
+                           for k in agg]
+        print("| " + " | ".join(row) + " | |")
+
+
 def main():
     out, space = sys.argv[1], sys.argv[2]
     res = {"space": space, "held_out": {}, "public": {}}
@@ -41,6 +63,9 @@ def main():
             res["public"][b] = {"pool": row(load(f)), "nopool": row(load(n))}
     if "--json" in sys.argv:
         print(json.dumps(res, indent=1))
+        return
+    if "--markdown" in sys.argv:
+        markdown(res)
         return
     for b, configs in sorted(res["held_out"].items()):
         print(f"\n{space}: held-out pool configurations, honest protocol, {b} target measurements, 5 seeds")

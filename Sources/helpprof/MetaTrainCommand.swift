@@ -15,12 +15,18 @@ struct MetaTrainCommand: ParsableCommand {
       devices, min-max targets, z-modulator, outer lr 1e-4. --no-meta trains the same network by plain \
       multi-task regression (no inner loop) as a baseline; it is adapted by fine-tuning.
 
-      Examples (the bundled models; ~6–12 min and ~3 min on one core):
-        helpprof meta-train --space nb201 --seed 1 --episodes 2000 \\
+      --extra-sources adds profiler CSVs (helpprof's own runtime configurations, profiles/pool/) as source \
+      devices; --extra-share sets the share of each meta-batch drawn from them.
+
+      Examples (the bundled models, public devices + the source-device pool; ~4–6 min and ~3 min on one core):
+        helpprof meta-train --space nb201 --seed 1 --episodes 2000 --extra-share 0.5 \\
+          --extra-sources "$(ls profiles/pool/nb201-*.csv | paste -sd,)" \\
           --references 1462,14418,14314,9550,9574,12172,4002,3138,13078,4939 --out nb201-meta.safetensors
-        helpprof meta-train --space ofa --seed 1 --episodes 2000 --out ofa-meta.safetensors
-        helpprof meta-train --space nb201 --episodes 1000 --extra-sources profiles/pool/a.csv,profiles/pool/b.csv \\
-          --references 1462,14418,14314,9550,9574,12172,4002,3138,13078,4939 --out nb201-pool.safetensors
+        helpprof meta-train --space ofa --seed 1 --episodes 2000 --extra-share 0.5 \\
+          --extra-sources "$(ls profiles/pool/ofa-*.csv | paste -sd,)" --out ofa-meta.safetensors
+        # public devices only (the models bundled before the pool)
+        helpprof meta-train --space nb201 --seed 1 --episodes 2000 \\
+          --references 1462,14418,14314,9550,9574,12172,4002,3138,13078,4939 --out nb201-public.safetensors
         helpprof meta-train --combine s1.safetensors,s2.safetensors,s3.safetensors --out nb201-ens3.safetensors
       """)
 

@@ -41,7 +41,7 @@ let package = Package(
     .target(name: "AutoDiff", dependencies: ["COpenBLAS"], swiftSettings: optimised),
     .target(name: "TensorFile", swiftSettings: optimised),
     .target(name: "Predictor", dependencies: ["AutoDiff", "SearchSpace", "TensorFile"],
-            resources: [.copy("Resources")], swiftSettings: optimised),
+            exclude: ["RESULTS.md", "MODEL.md"], resources: [.copy("Resources")], swiftSettings: optimised),
 
     .target(name: "Onboarding", dependencies: ["Profiler", "Predictor", "TensorFile", "Counters", "SearchSpace"],
             swiftSettings: optimised),

@@ -190,7 +190,8 @@ struct ProfileCommand: ParsableCommand {
   private func appendLayers(_ layers: [LayerTiming], device: String) throws {
     let path = out + ".layers.csv"
     let exists = FileManager.default.fileExists(atPath: path)
-    guard let h = FileHandle(forWritingAtPath: exists ? path : { FileManager.default.createFile(atPath: path, contents: nil); return path }()) else {
+    guard exists || FileManager.default.createFile(atPath: path, contents: nil),
+          let h = FileHandle(forWritingAtPath: path) else {
       throw ProfilerError("cannot write \(path)", kind: .runtime)
     }
     h.seekToEndOfFile()

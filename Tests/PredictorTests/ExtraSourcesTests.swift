@@ -87,6 +87,24 @@ final class ExtraSourcesTests: XCTestCase {
     XCTAssertEqual(Set((0..<50).flatMap { _ in uniform.drawBatch() }), Set(0..<9))
   }
 
+  /// The shared CSV reader: devices in order of appearance, repeated rows averaged, a complete last row without its
+  /// newline kept, a torn one (fewer fields) skipped, bad latencies rejected with the line number.
+  func testLatencyTableReadsEveryDevice() throws {
+    let data = try LatencyDataset(space: .nb201, directory: repoDatasets)
+    let c5 = try NB201Index.cell(at: 5).archString, c6 = try NB201Index.cell(at: 6).archString
+    let head = "device,arch_index,arch_str,latency_ms\n"
+    let text = head + "b,5,\(c5),2.0\na,5,\(c5),1.0\nb,5,\(c5),4.0\na,-1,\(c6),3.0"
+    let devs = try LatencyTable.parse(text: text, origin: "t.csv", data: data)
+    XCTAssertEqual(devs.map(\.name), ["b", "a"])
+    XCTAssertEqual(devs[0].latency[5] ?? 0, 3.0, accuracy: 1e-12)   // mean of 2 and 4
+    XCTAssertEqual(devs[1].latency[6] ?? 0, 3.0, accuracy: 1e-12)   // found by arch string, unterminated row kept
+    let torn = try LatencyTable.parse(text: head + "a,5,\(c5),1.0\na,6,|nor_con", origin: "t.csv", data: data)
+    XCTAssertEqual(torn[0].latency.compactMap { $0 }.count, 1)
+    XCTAssertThrowsError(try LatencyTable.parse(text: head + "a,5,\(c5),-1\n", origin: "t.csv", data: data)) { e in
+      XCTAssertTrue("\(e)".contains("t.csv:2") && "\(e)".contains("-1"), "\(e)")
+    }
+  }
+
   func testMissingReferenceIsRejected() throws {
     let data = try LatencyDataset(space: .nb201, directory: repoDatasets)
     let refs = data.helpReferences

@@ -5,26 +5,32 @@
 # bundled public-only model and a ridge baseline that may use the other pool configurations. Resumable: finished
 # models and evaluations are kept. JOBS=2 runs two trainings at a time (one BLAS thread each).
 # EXTRA_SHARE (default 0.5, the bundled recipe) is meta-train's --extra-share: the share of each meta-batch drawn
-# from the pool; EXTRA_SHARE= (empty) samples all sources alike.
-# Usage: [JOBS=N] [EXTRA_SHARE=S] bash tools/pool_loco.sh nb201|ofa OUTDIR [HELPPROF] [BUDGETS]   (BUDGETS "10 20")
+# from the pool; EXTRA_SHARE= (empty) samples all sources alike. MIX_SHARE (default 0.5, the bundled recipe) is
+# meta-train's --mix-share (share of synthetic devices interpolated between two sources). The "without pool" model is
+# the same recipe on the public devices only, trained first into OUTDIR (or PUBLIC_MODEL=file to reuse one).
+# Usage: [JOBS=N] [EXTRA_SHARE=S] [MIX_SHARE=M] [PUBLIC_MODEL=F] bash tools/pool_loco.sh nb201|ofa OUTDIR [HELPPROF] [BUDGETS]   (BUDGETS "10 20")
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 space="$1"; out="$(mkdir -p "$2" && cd "$2" && pwd)"; bin="${3:-$here/.build/release/helpprof}"; budgets="${4:-10 20}"
 jobs="${JOBS:-1}"
 share=(); [ -n "${EXTRA_SHARE-0.5}" ] && share=(--extra-share "${EXTRA_SHARE-0.5}")
+mix=(--mix-share "${MIX_SHARE:-0.5}")
 export OPENBLAS_NUM_THREADS=1
 cd "$here"   # relative CSV paths, so that the models' recorded commands are portable
 refs=()
 [ "$space" = nb201 ] && refs=(--references 1462,14418,14314,9550,9574,12172,4002,3138,13078,4939)
 csvs=(profiles/pool/"$space"-*.csv)
 join() { local IFS=,; echo "$*"; }
-train() {  # out-file, extra-sources
+train() {  # out-file, extra-sources (empty: public devices only)
   [ -f "$1" ] && return 0
   echo "== meta-train $(basename "$1")"
-  "$bin" meta-train --space "$space" --seed 1 --episodes 2000 "${refs[@]}" --extra-sources "$2" "${share[@]}" --out "$1.part.safetensors" \
-    > "$1.log" 2>&1
+  local extra=(); [ -n "$2" ] && extra=(--extra-sources "$2" "${share[@]}")
+  "$bin" meta-train --space "$space" --seed 1 --episodes 2000 "${refs[@]}" "${extra[@]}" "${mix[@]}" \
+    --out "$1.part.safetensors" > "$1.log" 2>&1
   mv "$1.part.safetensors" "$1"
 }
+public="${PUBLIC_MODEL:-$out/$space-public.safetensors}"
+train "$public" ""
 evaluate() {  # out-json, model-or-empty, evaluate flags...
   local f="$1" model="$2"; shift 2
   [ -f "$f" ] && return 0
@@ -42,7 +48,7 @@ held_out() {  # csv: model without it, evaluated on it
   for b in $budgets; do
     evaluate "$out/eval-$name-b$b-loco.json" "$model" --budget "$b" --latency-csv "$c" --device "$dev" \
       --extra-sources "$(join "${others[@]}")"
-    evaluate "$out/eval-$name-b$b-nopool.json" "" --budget "$b" --latency-csv "$c" --device "$dev"
+    evaluate "$out/eval-$name-b$b-nopool.json" "$public" --budget "$b" --latency-csv "$c" --device "$dev"
   done
 }
 all() {
@@ -50,7 +56,7 @@ all() {
   train "$model" "$(join "${csvs[@]}")"
   for b in $budgets; do
     evaluate "$out/eval-$space-public-b$b-pool.json" "$model" --budget "$b"
-    evaluate "$out/eval-$space-public-b$b-nopool.json" "" --budget "$b"
+    evaluate "$out/eval-$space-public-b$b-nopool.json" "$public" --budget "$b"
   done
 }
 running=0

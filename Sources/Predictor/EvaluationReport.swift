@@ -60,6 +60,8 @@ public struct EvaluationReport: Encodable {
   /// Wall time of one `predictMs` over all `archCount` architectures of the dataset list (0 = not measured).
   public let predictAllSeconds: Double
   public let archCount: Int
+  /// How the honest protocol chose the shots (`ShotStrategy` raw value).
+  public var shotSelection = ShotStrategy.random.rawValue
 
   public init(protocolName: String, space: String, model: String, shots: Int, budget: Int, measurementsPerDevice: Int,
               seeds: Int, evaluationSet: String, predictor: MethodSummary, baselines: [String: MethodSummary],
@@ -83,7 +85,7 @@ public struct EvaluationReport: Encodable {
     case meanSpearman = "mean_spearman", stdSpearman = "std_spearman", worstSpearman = "worst_spearman"
     case worstDevice = "worst_device", meanWithin10 = "mean_within10", meanMape = "mean_mape", meanKendall = "mean_kendall"
     case meanSpearmanAll = "mean_spearman_all", devices
-    case predictAllSeconds = "predict_all_seconds", archCount = "arch_count"
+    case predictAllSeconds = "predict_all_seconds", archCount = "arch_count", shotSelection = "shot_selection"
   }
 
   public func encode(to encoder: Encoder) throws {
@@ -95,6 +97,7 @@ public struct EvaluationReport: Encodable {
     try c.encode(budget, forKey: .budget)
     try c.encode(measurementsPerDevice, forKey: .measurementsPerDevice)
     try c.encode(seeds, forKey: .seeds)
+    try c.encode(shotSelection, forKey: .shotSelection)
     try c.encode(evaluationSet, forKey: .evaluationSet)
     try c.encode(predictor.meanSpearman, forKey: .meanSpearman)
     try c.encode(predictor.stdSpearman, forKey: .stdSpearman)
@@ -112,7 +115,7 @@ public struct EvaluationReport: Encodable {
   }
 
   public func printTable() {
-    print("protocol \(protocolName), space \(space), model \(model), \(measurementsPerDevice) target measurements/device, \(seeds) seeds")
+    print("protocol \(protocolName), space \(space), model \(model), \(measurementsPerDevice) target measurements/device, \(seeds) seeds, shots \(shotSelection)")
     print("evaluation set: \(evaluationSet)")
     func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
     func lpad(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }

@@ -32,6 +32,8 @@ public struct Evaluator {
   public let ridgeSources: [String]
   /// Adaptation steps (nil = the model's own).
   public var steps: Int?
+  /// How the honest protocol picks the shots besides the references.
+  public var shotStrategy: ShotStrategy = .random
 
   public init(data: LatencyDataset, model: MetaPredictor, protocolKind: EvaluationProtocol, budget: Int, shots: Int,
               ridgeSources: [String]) throws {
@@ -85,8 +87,21 @@ public struct Evaluator {
     case .honest:
       let refSet = Set(refs)
       let pool = measured.filter { !refSet.contains($0) && (!full || !querySet.contains($0)) }
-      support = refs + draw(pool, budget - refs.count)
       norm = try DeviceNormaliser(recipe: .logRef, referenceMs: refMs)
+      let k = budget - refs.count
+      switch shotStrategy {
+      case .random: support = refs + draw(pool, k)
+      case .macs:
+        let m = try Self.macsOf(data.archs)
+        support = refs + ShotStrategy.stratified(pool, score: { m[$0] }, count: k, next: { rng.next() })
+      case .predicted:
+        let zero = try model.adapt(support: zip(refs, refMs).map { (arch: data.archs[$0], latencyMs: $1) },
+                                   normaliser: norm, steps: steps, seed: seed)
+        let p = try zero.predictMs(pool.map { data.archs[$0] })
+        var byArch: [Int: Double] = [:]
+        for (a, v) in zip(pool, p) { byArch[a] = v }
+        support = refs + ShotStrategy.stratified(pool, score: { byArch[$0] ?? 0 }, count: k, next: { rng.next() })
+      }
     case .help:
       guard full else { throw PredictorError("the help protocol needs the device's full latency table") }
       let lat = t.latency.map { $0 ?? 0 }
@@ -148,12 +163,7 @@ public struct Evaluator {
 
   /// MACs proxy: ms = α·MACs + β fitted (least squares) on the measured archs; ranks are MACs ranks.
   func macs(fit: [Int], target: [Double]) throws -> [Double] {
-    let m: [Double] = try data.archs.map { a in
-      switch a {
-      case .nb201(let c): return Double(NB201Cost(cell: c, dataset: .cifar10).macs)
-      case .ofa(let c): return Double(try OFACost(config: c).macs)
-      }
-    }
+    let m = try Self.macsOf(data.archs)
     let xs = fit.map { m[$0] }
     let mx = xs.reduce(0, +) / Double(xs.count), my = target.reduce(0, +) / Double(target.count)
     let sxx = xs.map { ($0 - mx) * ($0 - mx) }.reduce(0, +)
@@ -161,6 +171,16 @@ public struct Evaluator {
     // Keep the ranking of MACs even if the fitted slope is not positive.
     let s = slope > 0 ? slope : 1e-12
     return m.map { my + s * ($0 - mx) }
+  }
+
+  /// MACs of each architecture (NB201 on CIFAR-10).
+  static func macsOf(_ archs: [ArchKey]) throws -> [Double] {
+    try archs.map { a in
+      switch a {
+      case .nb201(let c): return Double(NB201Cost(cell: c, dataset: .cifar10).macs)
+      case .ofa(let c): return Double(try OFACost(config: c).macs)
+      }
+    }
   }
 
   /// Gaussian elimination with partial pivoting on an augmented k × (k+1) matrix.

@@ -33,6 +33,10 @@ public struct MetaTrainingOptions: Sendable {
   /// drawn from them (nil: every source alike, as HELP does).
   public var extraSourceCount = 0
   public var extraShare: Double? = nil
+  /// Share of meta-training tasks that are synthetic devices: the geometric interpolation
+  /// `lat = lat_a^α · lat_b^(1−α)` (α ~ U(0, 1)) of the drawn source and another random source, on the archs both
+  /// measured. 0 (default) = every task is a real source device, as in HELP.
+  public var mixShare: Double = 0
   /// Reference architectures (dataset indices); their latencies form the hardware embedding.
   public var references: [Int] = []
   public init() {}
@@ -134,25 +138,35 @@ public final class MetaTrainer {
     return out
   }
 
-  func makeTask(source k: Int) throws -> MetaTask {
-    let lat = sourceLatency[k]
+  /// A task of source `k`, or with `mix` = (partner, α) of the synthetic device between `k` and the partner.
+  func makeTask(source k: Int, mix: (partner: Int, alpha: Double)? = nil) throws -> MetaTask {
+    var lat = sourceLatency[k]
+    var pool = pools[k]
+    if let mix {
+      let other = sourceLatency[mix.partner]
+      lat = zip(lat, other).map { a, b in
+        a.isNaN || b.isNaN ? .nan : Foundation.exp(mix.alpha * Foundation.log(a) + (1 - mix.alpha) * Foundation.log(b))
+      }
+      pool = pool.filter { !lat[$0].isNaN }
+      guard pool.count > options.shots else { return try makeTask(source: k) }
+    }
     let refsMs = options.references.map { lat[$0] }
     let norm: DeviceNormaliser
     var support: [Int]
     switch options.protocolKind {
     case .honest:
       norm = try DeviceNormaliser(recipe: .logRef, referenceMs: refsMs)
-      support = options.references + draw(pools[k], options.shots)
+      support = options.references + draw(pool, options.shots)
     case .help:
-      norm = try DeviceNormaliser(recipe: .helpMinMax, referenceMs: refsMs, pool: pools[k].map { lat[$0] })
-      support = draw(pools[k], options.shots)
+      norm = try DeviceNormaliser(recipe: .helpMinMax, referenceMs: refsMs, pool: pool.map { lat[$0] })
+      support = draw(pool, options.shots)
     }
     let sset = Set(support)
     var query: [Int] = []
     // A sparsely measured source may have fewer than queryCount archs left after the shots.
-    let queryCount = min(options.queryCount, pools[k].filter { !sset.contains($0) }.count)
+    let queryCount = min(options.queryCount, pool.filter { !sset.contains($0) }.count)
     while query.count < queryCount {
-      let q = draw(pools[k], queryCount - query.count).filter { !sset.contains($0) && !query.contains($0) }
+      let q = draw(pool, queryCount - query.count).filter { !sset.contains($0) && !query.contains($0) }
       query += q
     }
     func targets(_ idx: [Int]) -> Tensor {
@@ -188,6 +202,16 @@ public final class MetaTrainer {
     return Array(shuffled(0..<(n - extra)).prefix(fromPublic)) + Array(shuffled((n - extra)..<n).prefix(fromExtra))
   }
 
+  /// With probability `mixShare`: a random partner source (≠ k) and α ~ U(0, 1) for a synthetic task.
+  func drawMix(for k: Int) -> (partner: Int, alpha: Double)? {
+    let n = options.sources.count
+    guard options.mixShare > 0, n > 1 else { return nil }
+    guard Double(rng.next() >> 11) / Double(1 << 53) < options.mixShare else { return nil }
+    var partner = Int(rng.next() % UInt64(n - 1))
+    if partner >= k { partner += 1 }
+    return (partner, Double(rng.next() >> 11) / Double(1 << 53))
+  }
+
   /// Runs all episodes; `progress(episode, meanQueryLoss)` is called after each.
   public func train(progress: (Int, Float) -> Void) throws {
     let adam = Adam(parameters: state.all, learningRate: options.outerLearningRate)
@@ -198,7 +222,7 @@ public final class MetaTrainer {
       var acc: [Tensor]? = nil
       var lossSum: Float = 0
       for k in batch {
-        let task = try makeTask(source: k)
+        let task = try makeTask(source: k, mix: drawMix(for: k))
         let noise = net.config.zModulator ? gaussian(zd) : nil
         let (p, kl) = inner.adapt(state, support: task.support, y: task.supportY, hw: task.hw, noise: noise,
                                   steps: options.innerSteps, createGraph: !options.firstOrder)

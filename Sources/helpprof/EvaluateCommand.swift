@@ -37,6 +37,8 @@ struct EvaluateCommand: ParsableCommand {
   @Option(help: "Datasets folder (default profiles/datasets).") var dataDir: String?
   @Option(help: "Extra source devices for the ridge baseline (comma-separated profiler CSVs, e.g. profiles/pool/*.csv); a device evaluated is never its own source.")
   var extraSources: String?
+  @Option(help: "How the honest protocol picks the shots besides the references: random (HELP), macs (one per MACs stratum) or predicted (one per stratum of the zero-shot prediction from the references).")
+  var shotSelection: String = "random"
   @Flag(help: "Print JSON.") var json = false
 
   func run() throws {
@@ -60,6 +62,9 @@ struct EvaluateCommand: ParsableCommand {
     } catch { throw fail("\(error)", HelpExit.dataError) }
     let b = budget ?? (meta.referenceIndices.count + shots)
     guard steps.map({ $0 >= 0 }) ?? true else { throw fail("--steps must be ≥ 0") }
+    guard let strategy = ShotStrategy(rawValue: shotSelection) else {
+      throw fail("--shot-selection \(shotSelection): expected random, macs or predicted")
+    }
     var ev: Evaluator
     do { ev = try Evaluator(data: data, model: meta, protocolKind: proto, budget: b, shots: shots, ridgeSources: sources) } catch {
       throw fail("\(error)")
@@ -67,6 +72,7 @@ struct EvaluateCommand: ParsableCommand {
     // Honest protocol: adapt exactly as `helpprof adapt` does (AdaptFlow's step rule), so the figures describe the
     // product. HELP's protocol keeps the meta-trained step count, as HELP did.
     ev.steps = steps ?? (proto == .honest ? AdaptFlow.adaptationSteps(for: meta) : nil)
+    ev.shotStrategy = strategy
     var targets: [TargetDevice] = []
     if let csv = latencyCsv, let name = device {
       do { targets = [try LatencyTable.read(csv: csv, device: name, data: data)] } catch { throw fail("\(error)", HelpExit.dataError) }
@@ -92,7 +98,7 @@ struct EvaluateCommand: ParsableCommand {
       }
     }
     let names = targets.map(\.name)
-    let report = EvaluationReport(
+    var report = EvaluationReport(
       protocolName: proto.rawValue, space: kind.rawValue, model: meta.metadata["name"] ?? (model ?? "bundled"),
       shots: proto == .honest ? b - meta.referenceIndices.count : shots, budget: b,
       measurementsPerDevice: ev.measurementsPerDevice, seeds: seeds,
@@ -102,6 +108,7 @@ struct EvaluateCommand: ParsableCommand {
                   "macs": MethodSummary(per["macs"] ?? [:], devices: names),
                   "predictor+ridge": MethodSummary(per["predictor+ridge"] ?? [:], devices: names)],
       predictAllSeconds: predictSeconds, archCount: data.archCount)
+    report.shotSelection = strategy.rawValue
     if json { try printJSON(report) } else { report.printTable() }
   }
 }

@@ -49,6 +49,8 @@ struct MetaTrainCommand: ParsableCommand {
   var extraSources: String?
   @Option(help: "With --extra-sources: share of each meta-batch drawn from the extra sources (0...1; default: all sources alike).")
   var extraShare: Double?
+  @Option(help: "Share of meta-training tasks that are synthetic devices between two sources (log-latency interpolation with a random weight; 0...1, default 0 = real devices only).")
+  var mixShare: Double = 0
   @Option(help: "Output file.") var out: String?
   @Option(help: "Instead of training: combine these meta-predictor files (comma-separated, trained alike with different seeds) into one ensemble file.")
   var combine: String?
@@ -96,6 +98,8 @@ struct MetaTrainCommand: ParsableCommand {
       guard (0...1).contains(share) else { throw fail("--extra-share \(share): expected a number in 0...1") }
       o.extraShare = share
     }
+    guard (0...1).contains(mixShare) else { throw fail("--mix-share \(mixShare): expected a number in 0...1") }
+    o.mixShare = mixShare
     o.outerLearningRate = outerLr ?? (helpFaithful ? 1e-4 : 1e-3)
     o.episodes = episodes ?? 2000
     if noMeta { o.innerSteps = 0 }
@@ -130,7 +134,7 @@ struct MetaTrainCommand: ParsableCommand {
       "reference_arch_texts": o.references.map { MetaPredictor.text(data.archs[$0]) }.joined(separator: ";"),
       "live_feature": String(config.liveFeature), "z_modulator": String(config.zModulator), "hidden": String(config.hidden),
       "inner_steps": String(noMeta ? 0 : o.innerSteps), "adaptation": noMeta ? "adam-finetune" : "meta-sgd",
-      "hyperparameters": "episodes=\(o.episodes) meta_batch=\(o.metaBatch)\(o.extraShare.map { " extra_share=\($0)" } ?? "") shots=\(o.shots) query=\(o.queryCount) inner_steps=\(o.innerSteps) outer_lr=\(o.outerLearningRate) inner_lr_init=\(o.initialInnerLearningRate) first_order=\(o.firstOrder) kl_weight=\(o.klWeight)",
+      "hyperparameters": "episodes=\(o.episodes) meta_batch=\(o.metaBatch)\(o.extraShare.map { " extra_share=\($0)" } ?? "")\(o.mixShare > 0 ? " mix_share=\(o.mixShare)" : "") shots=\(o.shots) query=\(o.queryCount) inner_steps=\(o.innerSteps) outer_lr=\(o.outerLearningRate) inner_lr_init=\(o.initialInnerLearningRate) first_order=\(o.firstOrder) kl_weight=\(o.klWeight)",
       "train_seconds": String(format: "%.1f", seconds),
     ]
     if noMeta { md["inner_steps"] = "0" }

@@ -8,13 +8,15 @@
 # from the pool; EXTRA_SHARE= (empty) samples all sources alike. MIX_SHARE (default 0.5, the bundled recipe) is
 # meta-train's --mix-share (share of synthetic devices interpolated between two sources). The "without pool" model is
 # the same recipe on the public devices only, trained first into OUTDIR (or PUBLIC_MODEL=file to reuse one).
-# Usage: [JOBS=N] [EXTRA_SHARE=S] [MIX_SHARE=M] [PUBLIC_MODEL=F] bash tools/pool_loco.sh nb201|ofa OUTDIR [HELPPROF] [BUDGETS]   (BUDGETS "10 20")
+# EPISODES (default 4000, the bundled NB201 recipe) is meta-train's --episodes.
+# Usage: [JOBS=N] [EXTRA_SHARE=S] [MIX_SHARE=M] [EPISODES=E] [PUBLIC_MODEL=F] bash tools/pool_loco.sh nb201|ofa OUTDIR [HELPPROF] [BUDGETS]   (BUDGETS "10 20")
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 space="$1"; out="$(mkdir -p "$2" && cd "$2" && pwd)"; bin="${3:-$here/.build/release/helpprof}"; budgets="${4:-10 20}"
 jobs="${JOBS:-1}"
 share=(); [ -n "${EXTRA_SHARE-0.5}" ] && share=(--extra-share "${EXTRA_SHARE-0.5}")
 mix=(--mix-share "${MIX_SHARE:-0.5}")
+episodes="${EPISODES:-4000}"
 export OPENBLAS_NUM_THREADS=1
 cd "$here"   # relative CSV paths, so that the models' recorded commands are portable
 refs=()
@@ -25,7 +27,7 @@ train() {  # out-file, extra-sources (empty: public devices only)
   [ -f "$1" ] && return 0
   echo "== meta-train $(basename "$1")"
   local extra=(); [ -n "$2" ] && extra=(--extra-sources "$2" "${share[@]}")
-  "$bin" meta-train --space "$space" --seed 1 --episodes 2000 "${refs[@]}" "${extra[@]}" "${mix[@]}" \
+  "$bin" meta-train --space "$space" --seed 1 --episodes "$episodes" "${refs[@]}" "${extra[@]}" "${mix[@]}" \
     --out "$1.part.safetensors" > "$1.log" 2>&1
   mv "$1.part.safetensors" "$1"
 }

@@ -40,6 +40,7 @@ struct MetaTrainCommand: ParsableCommand {
   var noMeta = false
   @Option(help: "Outer (Adam) learning rate; default 1e-3 (honest) or 1e-4 (HELP-faithful).") var outerLr: Float?
   @Option(help: "Meta-batch size (devices per episode).") var metaBatch: Int = 8
+  @Option(help: "Meta-SGD inner steps per task (HELP: 2; `helpprof adapt` takes twice as many).") var innerSteps: Int = 2
   @Option(help: "Random shots per task besides the references.") var shots: Int = 10
   @Option(help: "Reference architectures (comma-separated dataset indices; default HELP's 10). tools/select_references.py picks a better set from the source devices only.")
   var references: String?
@@ -60,6 +61,7 @@ struct MetaTrainCommand: ParsableCommand {
     guard let kind = SpaceKind(rawValue: space) else { throw fail("--space \(space): expected nb201 or ofa") }
     guard episodes.map({ $0 > 0 }) ?? true else { throw fail("--episodes must be positive") }
     guard metaBatch > 0, shots >= 0 else { throw fail("--meta-batch must be > 0 and --shots ≥ 0") }
+    guard (1...16).contains(innerSteps) else { throw fail("--inner-steps \(innerSteps): expected 1...16") }
     var data: LatencyDataset
     do { data = try LatencyDataset(space: kind, directory: try LatencyDataset.locate(explicit: dataDir)) } catch {
       throw fail("\(error)", HelpExit.dataError)
@@ -69,6 +71,7 @@ struct MetaTrainCommand: ParsableCommand {
     o.firstOrder = firstOrder
     o.metaBatch = metaBatch
     o.shots = shots
+    o.innerSteps = innerSteps
     o.references = data.helpReferences
     if let r = references {
       let parts = r.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }

@@ -16,7 +16,7 @@ final class PredictorCLITests: XCTestCase {
     XCTAssertTrue(train.stderr.contains("episodes"), "progress line expected on stderr")
     XCTAssertTrue(FileManager.default.fileExists(atPath: model))
     let ev = try runHelpprof(["evaluate", "--space", "ofa", "--model", model, "--seeds", "1", "--budget", "20",
-                              "--json", "--data-dir", dataDir])
+                              "--shot-selection", "macs", "--json", "--data-dir", dataDir])
     XCTAssertEqual(ev.status, 0, ev.stderr)
     let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(ev.stdout.utf8)) as? [String: Any])
     for key in ["protocol", "shots", "measurements_per_device", "mean_spearman", "std_spearman", "worst_spearman",
@@ -25,6 +25,7 @@ final class PredictorCLITests: XCTestCase {
     }
     XCTAssertEqual(json["protocol"] as? String, "honest")
     XCTAssertEqual(json["measurements_per_device"] as? Int, 20)
+    XCTAssertEqual(json["shot_selection"] as? String, "macs")
     XCTAssertEqual((json["devices"] as? [[String: Any]])?.first?["device"] as? String, "titan_rtx_64")
   }
 
@@ -69,5 +70,14 @@ final class PredictorCLITests: XCTestCase {
     XCTAssertEqual(r3.status, 64)
     let r4 = try runHelpprof(["meta-train", "--data-dir", "/nonexistent/dir"])
     XCTAssertEqual(r4.status, 65)
+    let r5 = try runHelpprof(["meta-train", "--space", "ofa", "--mix-share", "1.5", "--data-dir", dataDir])
+    XCTAssertEqual(r5.status, 64)
+    XCTAssertTrue(r5.stderr.contains("--mix-share 1.5"), r5.stderr)
+    let r6 = try runHelpprof(["meta-train", "--space", "ofa", "--inner-steps", "0", "--data-dir", dataDir])
+    XCTAssertEqual(r6.status, 64)
+    XCTAssertTrue(r6.stderr.contains("--inner-steps 0"), r6.stderr)
+    let r7 = try runHelpprof(["evaluate", "--shot-selection", "best", "--data-dir", dataDir])
+    XCTAssertEqual(r7.status, 64)
+    XCTAssertTrue(r7.stderr.contains("--shot-selection best"), r7.stderr)
   }
 }

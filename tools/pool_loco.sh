@@ -2,21 +2,21 @@
 # Meta-trains a space's predictor on the public devices plus the source-device pool (profiles/pool), and evaluates
 # it leave-one-configuration-out: for each pool configuration, a model meta-trained without that configuration
 # (public devices + the other pool configurations) is evaluated on it under the honest protocol, next to the
-# bundled public-only model and a ridge baseline that may use the other pool configurations. Resumable: finished
+# public-only model of the same recipe and a ridge baseline that may use the other pool configurations. Resumable: finished
 # models and evaluations are kept. JOBS=2 runs two trainings at a time (one BLAS thread each).
 # EXTRA_SHARE (default 0.5, the bundled recipe) is meta-train's --extra-share: the share of each meta-batch drawn
-# from the pool; EXTRA_SHARE= (empty) samples all sources alike. MIX_SHARE (default 0.5, the bundled recipe) is
-# meta-train's --mix-share (share of synthetic devices interpolated between two sources). The "without pool" model is
-# the same recipe on the public devices only, trained first into OUTDIR (or PUBLIC_MODEL=file to reuse one).
-# EPISODES (default 4000, the bundled NB201 recipe) is meta-train's --episodes.
+# from the pool; EXTRA_SHARE= (empty) samples all sources alike. MIX_SHARE is meta-train's --mix-share (share of
+# synthetic devices interpolated between two sources) and EPISODES its --episodes; their defaults are the bundled
+# recipes: NB201 0.5 and 4000, OFA 0 and 2000. The "without pool" model is the same recipe on the public devices
+# only, trained first into OUTDIR (or PUBLIC_MODEL=file to reuse one).
 # Usage: [JOBS=N] [EXTRA_SHARE=S] [MIX_SHARE=M] [EPISODES=E] [PUBLIC_MODEL=F] bash tools/pool_loco.sh nb201|ofa OUTDIR [HELPPROF] [BUDGETS]   (BUDGETS "10 20")
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 space="$1"; out="$(mkdir -p "$2" && cd "$2" && pwd)"; bin="${3:-$here/.build/release/helpprof}"; budgets="${4:-10 20}"
 jobs="${JOBS:-1}"
 share=(); [ -n "${EXTRA_SHARE-0.5}" ] && share=(--extra-share "${EXTRA_SHARE-0.5}")
-mix=(--mix-share "${MIX_SHARE:-0.5}")
-episodes="${EPISODES:-4000}"
+if [ "$space" = nb201 ]; then mix=(--mix-share "${MIX_SHARE:-0.5}"); episodes="${EPISODES:-4000}"
+else mix=(--mix-share "${MIX_SHARE:-0}"); episodes="${EPISODES:-2000}"; fi
 export OPENBLAS_NUM_THREADS=1
 cd "$here"   # relative CSV paths, so that the models' recorded commands are portable
 refs=()

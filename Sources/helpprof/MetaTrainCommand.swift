@@ -16,10 +16,12 @@ struct MetaTrainCommand: ParsableCommand {
       multi-task regression (no inner loop) as a baseline; it is adapted by fine-tuning.
 
       --extra-sources adds profiler CSVs (helpprof's own runtime configurations, profiles/pool/) as source \
-      devices; --extra-share sets the share of each meta-batch drawn from them.
+      devices; --extra-share sets the share of each meta-batch drawn from them. --mix-share makes that share of \
+      the tasks synthetic devices between two sources (log-latencies interpolated with a random weight), so \
+      that devices between the public ones and the pool are not pulled towards either.
 
-      Examples (the bundled models, public devices + the source-device pool; ~4–6 min and ~3 min on one core):
-        helpprof meta-train --space nb201 --seed 1 --episodes 2000 --extra-share 0.5 \\
+      Examples (the bundled models, public devices + the source-device pool; ~4–7 min and ~2 min on one core):
+        helpprof meta-train --space nb201 --seed 1 --episodes 4000 --mix-share 0.5 --extra-share 0.5 \\
           --extra-sources "$(ls profiles/pool/nb201-*.csv | paste -sd,)" \\
           --references 1462,14418,14314,9550,9574,12172,4002,3138,13078,4939 --out nb201-meta.safetensors
         helpprof meta-train --space ofa --seed 1 --episodes 2000 --extra-share 0.5 \\

@@ -48,7 +48,7 @@ let package = Package(
 
     // CLI
     .executableTarget(name: "helpprof", dependencies: [
-      "SearchSpace", "Runtime", "Counters", "Profiler", "Predictor", "TensorFile", "Onboarding",
+      "SearchSpace", "Runtime", "Counters", "Profiler", "Predictor", "TensorFile", "Onboarding", "CSys",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ], swiftSettings: optimised),
 
@@ -56,7 +56,7 @@ let package = Package(
     .testTarget(name: "SearchSpaceTests", dependencies: ["SearchSpace", "TensorFile"], resources: [.copy("Fixtures")]),
     .testTarget(name: "KernelTests", dependencies: ["CKernels", "COpenBLAS"]),
     .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "SearchSpace", "CKernels"]),
-    .testTarget(name: "CountersTests", dependencies: ["Counters"]),
+    .testTarget(name: "CountersTests", dependencies: ["Counters", "CSys"]),
     .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "Counters", "Runtime", "SearchSpace"]),
     .testTarget(name: "AutoDiffTests", dependencies: ["AutoDiff"]),
     .testTarget(name: "PredictorTests", dependencies: ["Predictor", "AutoDiff", "SearchSpace"]),

@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <unistd.h>
 #include "csys.h"
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 int csys_pin_to_cpu(int cpu) {
   cpu_set_t set;
@@ -46,4 +49,13 @@ int csys_allowed_cpus(int *out, int max) {
   for (int i = 0; i < CPU_SETSIZE && n < max; i++)
     if (CPU_ISSET(i, &set)) out[n++] = i;
   return n;
+}
+
+int csys_keep_heap(int bytes) {
+#if defined(__GLIBC__)
+  return mallopt(M_MMAP_THRESHOLD, bytes) == 1 && mallopt(M_TRIM_THRESHOLD, bytes) == 1;
+#else
+  (void)bytes;
+  return 0;
+#endif
 }

@@ -12,4 +12,8 @@ int csys_affinity_count(void);
 int csys_thread_context_switches(long *voluntary, long *involuntary);
 /// Writes the CPU numbers in the calling thread's affinity mask to out (at most max). Returns the count or -1.
 int csys_allowed_cpus(int *out, int max);
+/// Asks glibc to serve allocations below `bytes` from the heap and not to return freed heap memory to the kernel
+/// below `bytes` (mallopt M_MMAP_THRESHOLD / M_TRIM_THRESHOLD), so that repeated large temporary buffers reuse
+/// already-touched pages. Returns 1 on success, 0 where unsupported or refused.
+int csys_keep_heap(int bytes);
 #endif

@@ -14,13 +14,7 @@ final class DeviceMixTests: XCTestCase {
       text += "helpprof,pool-a,cifar10,\(i),\(try NB201Index.cell(at: i).archString),\(1 + Double(i) / 1000)\n"
     }
     let merged = try data.adding(try ExtraSources.parse(text: text, origin: "a.csv", data: data, references: refs))
-    var o = MetaTrainingOptions()
-    o.episodes = 2
-    o.metaBatch = 2
-    o.shots = 3
-    o.queryCount = 80
-    o.references = refs
-    o.sources = ["pool-a", data.metaTrain[0]]
+    var o = tinyOptions(references: refs, sources: ["pool-a", data.metaTrain[0]], queryCount: 80)
     o.mixShare = mixShare
     let config = NetworkConfig(space: .nb201, liveFeature: true, hwDim: refs.count, zModulator: false)
     return (try MetaTrainer(data: merged, config: config, options: o), merged, refs)

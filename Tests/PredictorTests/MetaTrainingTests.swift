@@ -11,15 +11,9 @@ let repoDatasets: String = URL(fileURLWithPath: #filePath).deletingLastPathCompo
 final class MetaTrainingTests: XCTestCase {
   func tinyModel(space: SpaceKind, zModulator: Bool, seed: UInt64 = 3) throws -> (LatencyDataset, MetaPredictor) {
     let data = try LatencyDataset(space: space, directory: repoDatasets)
-    var o = MetaTrainingOptions()
-    o.episodes = 2
-    o.metaBatch = 2
-    o.queryCount = 12
-    o.shots = 3
+    var o = tinyOptions(references: data.helpReferences, sources: Array(data.metaTrain.prefix(3)), queryCount: 12)
     o.seed = seed
     o.outerLearningRate = 1e-3
-    o.references = data.helpReferences
-    o.sources = Array(data.metaTrain.prefix(3))
     o.protocolKind = zModulator ? .help : .honest
     let config = NetworkConfig(space: space, liveFeature: space == .nb201, hwDim: 10, zModulator: zModulator)
     let trainer = try MetaTrainer(data: data, config: config, options: o)

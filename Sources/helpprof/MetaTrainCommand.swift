@@ -21,15 +21,21 @@ struct MetaTrainCommand: ParsableCommand {
       that devices between the public ones and the pool are not pulled towards either.
 
       Examples (the bundled models, public devices + the source-device pool; ~4–7 min and ~2 min on one core):
-        helpprof meta-train --space nb201 --seed 1 --episodes 4000 --mix-share 0.5 --extra-share 0.5 \\
+        helpprof meta-train --space nb201 --seed 1 --episodes 4000 \\
+          --mix-share 0.5 --extra-share 0.5 \\
           --extra-sources "$(ls profiles/pool/nb201-*.csv | paste -sd,)" \\
-          --references 1462,14418,14314,9550,9574,12172,4002,3138,13078,4939 --out nb201-meta.safetensors
+          --references 1462,14418,14314,9550,9574,12172,4002,3138,13078,4939 \\
+          --out nb201-meta.safetensors
         helpprof meta-train --space ofa --seed 1 --episodes 2000 --extra-share 0.5 \\
-          --extra-sources "$(ls profiles/pool/ofa-*.csv | paste -sd,)" --out ofa-meta.safetensors
-        # public devices only (the models bundled before the pool)
-        helpprof meta-train --space nb201 --seed 1 --episodes 2000 \\
-          --references 1462,14418,14314,9550,9574,12172,4002,3138,13078,4939 --out nb201-public.safetensors
-        helpprof meta-train --combine s1.safetensors,s2.safetensors,s3.safetensors --out nb201-ens3.safetensors
+          --extra-sources "$(ls profiles/pool/ofa-*.csv | paste -sd,)" \\
+          --out ofa-meta.safetensors
+        # public devices only, for devices measured with other software
+        helpprof meta-train --space nb201 --seed 1 --episodes 4000 --mix-share 0.5 \\
+          --references 1462,14418,14314,9550,9574,12172,4002,3138,13078,4939 \\
+          --out nb201-public.safetensors
+        # a seed ensemble (K x the prediction time)
+        helpprof meta-train --combine s1.safetensors,s2.safetensors,s3.safetensors \\
+          --out nb201-ens3.safetensors
       """)
 
   @Option(help: "Search space: nb201 or ofa.") var space: String = "nb201"

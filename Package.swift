@@ -8,7 +8,8 @@
 //     │     └─ Runtime ── CKernels (kernels/), COpenBLAS
 //     ├─ Predictor ── AutoDiff ── COpenBLAS
 //     │     └─ TensorFile (safetensors, verified)
-//     └─ SearchSpace (NB201, OFA; pure Swift, no dependencies)
+//     ├─ SearchSpace (NB201, OFA; pure Swift, no dependencies)
+//     └─ SafeIO (atomic writes, locks, checked stdout; used by every target that writes files)
 // Kernels know nothing of networks; the predictor knows nothing of timing.
 import PackageDescription
 
@@ -29,26 +30,28 @@ let package = Package(
     .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
     .systemLibrary(name: "CPAPI", providers: [.apt(["libpapi-dev"])]),
     .target(name: "CSys", cSettings: cOptimised),
+    // Atomic file writes, locks, checked stdout (no dependencies; every writer of files uses it).
+    .target(name: "SafeIO"),
 
     // Kernels: C microkernels, one variant per file, plus the registry (kernels/registry.c).
     .target(name: "CKernels", path: "kernels", exclude: ["configs", "README.md"], cSettings: cOptimised),
 
     // Libraries
     .target(name: "SearchSpace", swiftSettings: optimised),
-    .target(name: "Runtime", dependencies: ["SearchSpace", "CKernels", "COpenBLAS"], swiftSettings: optimised),
+    .target(name: "Runtime", dependencies: ["SearchSpace", "CKernels", "COpenBLAS", "SafeIO"], swiftSettings: optimised),
     .target(name: "Counters", dependencies: ["CPAPI", "CSys", "COpenBLAS"], swiftSettings: optimised),
-    .target(name: "Profiler", dependencies: ["Counters", "Runtime", "SearchSpace"], swiftSettings: optimised),
+    .target(name: "Profiler", dependencies: ["Counters", "Runtime", "SearchSpace", "SafeIO"], swiftSettings: optimised),
     .target(name: "AutoDiff", dependencies: ["COpenBLAS"], swiftSettings: optimised),
-    .target(name: "TensorFile", swiftSettings: optimised),
+    .target(name: "TensorFile", dependencies: ["SafeIO"], swiftSettings: optimised),
     .target(name: "Predictor", dependencies: ["AutoDiff", "SearchSpace", "TensorFile"],
             exclude: ["RESULTS.md", "MODEL.md"], resources: [.copy("Resources")], swiftSettings: optimised),
 
-    .target(name: "Onboarding", dependencies: ["Profiler", "Predictor", "TensorFile", "Counters", "SearchSpace"],
+    .target(name: "Onboarding", dependencies: ["Profiler", "Predictor", "TensorFile", "Counters", "SearchSpace", "SafeIO"],
             swiftSettings: optimised),
 
     // CLI
     .executableTarget(name: "helpprof", dependencies: [
-      "SearchSpace", "Runtime", "Counters", "Profiler", "Predictor", "TensorFile", "Onboarding", "CSys",
+      "SearchSpace", "Runtime", "Counters", "Profiler", "Predictor", "TensorFile", "Onboarding", "CSys", "SafeIO",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ], swiftSettings: optimised),
 
@@ -61,6 +64,7 @@ let package = Package(
     .testTarget(name: "AutoDiffTests", dependencies: ["AutoDiff"]),
     .testTarget(name: "PredictorTests", dependencies: ["Predictor", "AutoDiff", "SearchSpace"]),
     .testTarget(name: "TensorFileTests", dependencies: ["TensorFile"]),
+    .testTarget(name: "SafeIOTests", dependencies: ["SafeIO"]),
     .testTarget(name: "OnboardingTests", dependencies: ["Onboarding"]),
     .testTarget(name: "CLITests", dependencies: ["helpprof"]),
   ],

@@ -1,4 +1,5 @@
 import Foundation
+import SafeIO
 #if canImport(TensorFile)
 import TensorFile
 #endif
@@ -61,14 +62,13 @@ public enum OnboardingError: Error, CustomStringConvertible, Equatable {
   }
 }
 
-/// Atomic file writing shared by the onboarding files (delegates to TensorFile's implementation).
+/// Atomic file writing for the onboarding files (SafeIO's `AtomicFile`, errors as `OnboardingError.io`).
 public enum TensorFileIO {
   public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
     do {
-      try TensorFile.writeAtomically(bytes, to: path)
-    } catch let e as TensorFileError {
-      if case .io(let p, let reason) = e { throw OnboardingError.io(path: p, reason: reason) }
-      throw e
+      try AtomicFile.write(bytes, to: path)
+    } catch let e as IOFailure {
+      throw OnboardingError.io(path: path, reason: e.reason)
     }
   }
 }

@@ -1,5 +1,6 @@
 import Counters
 import Foundation
+import SafeIO
 import SearchSpace
 
 /// The profiling API: measure architectures in memory, or into a resumable CSV with a JSON sidecar.
@@ -98,19 +99,12 @@ public enum Profiler {
                        droppedTornBytes: file.droppedTornBytes, csvPath: csvPath, sidecarPath: sidecarPath)
   }
 
-  /// Writes `data` to a temp file beside `path`, then renames it over `path`.
+  /// Writes `data` atomically (SafeIO's `AtomicFile`), errors as run-time `ProfilerError`s.
   static func writeAtomically(_ data: Data, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
     do {
-      try data.write(to: tmp)
-    } catch {
-      throw ProfilerError("cannot write \(tmp.path): \(error.localizedDescription)", kind: .runtime)
-    }
-    guard rename(tmp.path, url.path) == 0 else {
-      let err = String(cString: strerror(errno))
-      try? FileManager.default.removeItem(at: tmp)
-      throw ProfilerError("cannot write \(path): \(err)", kind: .runtime)
+      try AtomicFile.write(data, to: path)
+    } catch let e as IOFailure {
+      throw ProfilerError(e.description, kind: .runtime)
     }
   }
 }

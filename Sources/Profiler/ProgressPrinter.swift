@@ -1,4 +1,5 @@
 import Foundation
+import SafeIO
 
 /// Prints profile progress on stderr: a redrawn bar with rate and ETA on a terminal, plain lines otherwise.
 public final class ProgressPrinter {
@@ -24,10 +25,10 @@ public final class ProgressPrinter {
     let line = ProgressPrinter.format(p, label: label, bar: isTerminal)
     if isTerminal {
       let pad = max(0, lastWidth - line.count)
-      FileHandle.standardError.write(Data(("\r" + line + String(repeating: " ", count: pad) + (final ? "\n" : "")).utf8))
+      StandardStreams.err(("\r" + line + String(repeating: " ", count: pad) + (final ? "\n" : "")))
       lastWidth = line.count
     } else {
-      FileHandle.standardError.write(Data((line + "\n").utf8))
+      StandardStreams.err((line + "\n"))
     }
   }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SafeIO
 
 /// One node of the ONNX-style description of a planned network (ONNX op names and attributes).
 struct GraphNode: Codable {
@@ -70,16 +71,18 @@ extension Network {
                                    initializers: graph.initializers)
       let enc = JSONEncoder()
       enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-      try enc.encode(manifest).write(to: dir.appendingPathComponent("graph.json"))
+      try AtomicFile.write(enc.encode(manifest), to: dir.appendingPathComponent("graph.json").path)
       var weights = Data(capacity: graph.floatCount * 4)
       for (ini, p) in zip(graph.initializers, graph.data) {
         weights.append(UnsafeBufferPointer(start: p, count: ini.count))
       }
-      try weights.write(to: dir.appendingPathComponent("weights.bin"))
-      try Data(buffer: UnsafeBufferPointer(start: inputPointer, count: graph.inputCount))
-        .write(to: dir.appendingPathComponent("input.bin"))
-      try Data(buffer: UnsafeBufferPointer(start: outputPointer, count: outputCount))
-        .write(to: dir.appendingPathComponent("output.bin"))
+      try AtomicFile.write(weights, to: dir.appendingPathComponent("weights.bin").path)
+      try AtomicFile.write(Data(buffer: UnsafeBufferPointer(start: inputPointer, count: graph.inputCount)),
+                           to: dir.appendingPathComponent("input.bin").path)
+      try AtomicFile.write(Data(buffer: UnsafeBufferPointer(start: outputPointer, count: outputCount)),
+                           to: dir.appendingPathComponent("output.bin").path)
+    } catch let e as IOFailure {
+      throw RuntimeError("cannot write network dump to \(directory): \(e.description)")
     } catch {
       throw RuntimeError("cannot write network dump to \(directory): \(error.localizedDescription)")
     }

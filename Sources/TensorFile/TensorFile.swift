@@ -1,5 +1,6 @@
 // TensorFile: safetensors reading and writing with full verification.
 import Foundation
+import SafeIO
 
 /// A set of named tensors plus string metadata, stored in the safetensors layout:
 ///
@@ -207,27 +208,12 @@ public struct TensorFile: Equatable, Sendable {
     try TensorFile.writeAtomically(bytes, to: path)
   }
 
-  /// Atomic write of raw bytes (temp file in the same folder + fsync + rename).
+  /// Atomic write of raw bytes (SafeIO's `AtomicFile`: exclusive random temp file, fsync, rename).
   public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    let dir = url.deletingLastPathComponent()
-    let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-    guard FileManager.default.createFile(atPath: tmp.path, contents: nil) else {
-      throw TensorFileError.io(path: path, reason: "cannot create temporary file in \(dir.path)")
-    }
     do {
-      let handle = try FileHandle(forWritingTo: tmp)
-      defer { try? handle.close() }
-      try handle.write(contentsOf: Data(bytes))
-      try handle.synchronize()
-    } catch {
-      try? FileManager.default.removeItem(at: tmp)
-      throw TensorFileError.io(path: path, reason: (error as NSError).localizedDescription)
-    }
-    if rename(tmp.path, url.path) != 0 {
-      let reason = String(cString: strerror(errno))
-      try? FileManager.default.removeItem(at: tmp)
-      throw TensorFileError.io(path: path, reason: reason)
+      try AtomicFile.write(bytes, to: path)
+    } catch let e as IOFailure {
+      throw TensorFileError.io(path: path, reason: e.reason)
     }
   }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SafeIO
 
 /// Exit codes that mean something (sysexits.h style).
 enum HelpExit {
@@ -14,7 +15,7 @@ enum HelpExit {
 /// Prints one clear line to stderr and returns the exit code to throw.
 /// Usage: `throw fail("index 20000 out of range: expected 0...15624", HelpExit.usage)`.
 func fail(_ message: String, _ code: ExitCode = HelpExit.usage) -> ExitCode {
-  FileHandle.standardError.write(Data("helpprof: error: \(message)\n".utf8))
+  StandardStreams.err("helpprof: error: \(message)\n")
   return code
 }
 
@@ -23,19 +24,36 @@ func printJSON<T: Encodable>(_ value: T) throws {
   let enc = JSONEncoder()
   enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
   let data = try enc.encode(value)
-  FileHandle.standardOutput.write(data)
-  FileHandle.standardOutput.write(Data("\n".utf8))
+  StandardStreams.out(String(decoding: data, as: UTF8.self) + "\n")
 }
 
-/// Writes `data` to `path` atomically: a temp file in the same folder, then rename. Never a half-written file.
+/// Writes `data` to `path` atomically (SafeIO's `AtomicFile`); a failure is a run-time error naming the file.
 func writeAtomically(_ data: Data, to path: String) throws {
-  let url = URL(fileURLWithPath: path)
-  let dir = url.deletingLastPathComponent()
-  let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-  try data.write(to: tmp)
-  if rename(tmp.path, url.path) != 0 {
-    let err = String(cString: strerror(errno))
-    try? FileManager.default.removeItem(at: tmp)
-    throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot write \(path): \(err)"])
+  do {
+    try AtomicFile.write(data, to: path)
+  } catch let e as IOFailure {
+    throw fail(e.description, HelpExit.failure)
   }
+}
+
+/// One line for a Foundation file error: "cannot read FILE: no such file or directory (ENOENT)", from the POSIX
+/// error underneath when there is one (never the raw "Error Domain=NSCocoaErrorDomain Code=..." text).
+func describeFileError(_ error: Error) -> String {
+  let ns = error as NSError
+  let path = (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path ?? "a file"
+  if let under = ns.userInfo[NSUnderlyingErrorKey] as? NSError, under.domain == NSPOSIXErrorDomain {
+    let verb = ns.code >= CocoaError.fileWriteUnknown.rawValue ? "write" : "read"
+    return IOFailure(action: verb, path: path, code: Int32(under.code)).description
+  }
+  if ns.domain == NSCocoaErrorDomain {
+    switch CocoaError.Code(rawValue: ns.code) {
+    case .fileReadNoSuchFile, .fileNoSuchFile: return "cannot read \(path): no such file or directory"
+    case .fileReadNoPermission: return "cannot read \(path): permission denied"
+    case .fileWriteNoPermission: return "cannot write \(path): permission denied"
+    case .fileWriteOutOfSpace: return "cannot write \(path): no space left on device (ENOSPC)"
+    case .fileReadInapplicableStringEncoding, .fileReadCorruptFile: return "cannot read \(path): not UTF-8 text"
+    default: return "cannot access \(path): \(ns.localizedDescription)"
+    }
+  }
+  return ns.localizedDescription
 }

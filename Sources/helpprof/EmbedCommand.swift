@@ -4,6 +4,7 @@ import Foundation
 import Onboarding
 import Profiler
 import SearchSpace
+import SafeIO
 
 /// Set by SIGINT during `embed`; measuring stops after the current round with every finished reference saved.
 private var embedInterruptRequested: sig_atomic_t = 0
@@ -155,7 +156,7 @@ func parseSpace(_ text: String) throws -> SpaceKind {
 
 /// Writes one line to stderr.
 func note(_ text: String) {
-  FileHandle.standardError.write(Data((text + "\n").utf8))
+  StandardStreams.err((text + "\n"))
 }
 
 /// A one-line progress bar on stderr (redrawn in place on a terminal; a plain line every 10 % otherwise).
@@ -176,12 +177,12 @@ final class ProgressBar {
     let line = "\(label) [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
       + "] \(done)/\(total)" + (detail.isEmpty ? "" : "  " + detail)
     if tty {
-      FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+      StandardStreams.err(("\r\u{1B}[K" + line))
     } else {
       // Plain lines for logs: the first update, every further 10 %, and the end.
       let decile = done * 10 / total
       if last < 0 || decile > last || (done == total && last != 10) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        StandardStreams.err((line + "\n"))
         last = done == total ? 10 : decile
       }
       return
@@ -190,6 +191,6 @@ final class ProgressBar {
   }
 
   func finish() {
-    if tty { FileHandle.standardError.write(Data("\n".utf8)) }
+    if tty { StandardStreams.err("\n") }
   }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import Runtime
+import SafeIO
 
 /// The `helpprof` command: few-shot latency prediction for NAS on this CPU.
 @main
@@ -28,8 +30,20 @@ struct HelpProf: ParsableCommand {
   /// Entry point. Before anything touches OpenBLAS, make sure it will run its best kernels for this CPU:
   /// OpenBLAS 0.3.21 falls back to slow SSE3 kernels on some new CPUs unless OPENBLAS_CORETYPE is set, so when it
   /// picked a known slow core we set the right one and re-exec (once). Results record the core type used.
+  /// Output lost to a full disk or `> /dev/full` ends in exit 1 with a message, never in a trap or a silent 0;
+  /// I/O errors that reach this level are one clear line (no raw NSCocoaErrorDomain dump).
   static func main() {
     RuntimeInfo.ensureOpenBLASCoreType()
-    main(nil)
+    StandardStreams.installExitCheck()
+    do {
+      var command = try parseAsRoot(nil)
+      try command.run()
+    } catch let e as IOFailure {
+      exit(withError: fail(e.description, HelpExit.failure))
+    } catch let e as CocoaError {
+      exit(withError: fail(describeFileError(e), HelpExit.failure))
+    } catch {
+      exit(withError: error)
+    }
   }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Predictor
 import SearchSpace
+import SafeIO
 
 /// `helpprof meta-train`: meta-trains a HELP predictor on the public latency tables and writes a safetensors file.
 struct MetaTrainCommand: ParsableCommand {
@@ -129,11 +130,11 @@ struct MetaTrainCommand: ParsableCommand {
         let el = now.timeIntervalSince(start)
         let rate = Double(ep) / max(el, 1e-9)
         let eta = Double(o.episodes - ep) / max(rate, 1e-9)
-        FileHandle.standardError.write(Data(String(format: "\rmeta-train %@ %d/%d episodes  query loss %.4f  %.2f ep/s  ETA %.0fs ",
-                                                   kind.rawValue, ep, o.episodes, loss, rate, eta).utf8))
+        StandardStreams.err(String(format: "\rmeta-train %@ %d/%d episodes  query loss %.4f  %.2f ep/s  ETA %.0fs ",
+                                   kind.rawValue, ep, o.episodes, loss, rate, eta))
       }
     }
-    FileHandle.standardError.write(Data("\n".utf8))
+    StandardStreams.err("\n")
     let seconds = Date().timeIntervalSince(start)
     var md: [String: String] = [
       "kind": "helpprof-meta-predictor", "name": modelName, "space": kind.rawValue,

@@ -4,6 +4,7 @@ import CSys
 import Onboarding
 import Predictor
 import SearchSpace
+import SafeIO
 
 /// `helpprof predict`: latency predictions from a predictor file.
 struct PredictCommand: ParsableCommand {
@@ -22,7 +23,7 @@ struct PredictCommand: ParsableCommand {
       Examples:
         helpprof predict --predictor device.helpp --index 1462
         helpprof predict --predictor device.helpp --arch '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|'
-        helpprof predict --predictor device.helpp --all --json > all.json
+        helpprof predict --predictor device.helpp --all --json --out all.json
       """)
 
   @Option(name: .long, help: "Predictor file written by `helpprof adapt`.")
@@ -45,6 +46,9 @@ struct PredictCommand: ParsableCommand {
 
   @Flag(name: .long, help: "Print JSON.")
   var json = false
+
+  @Option(name: .long, help: "Write the predictions to this file (atomically: complete or not at all) instead of stdout.")
+  var out: String?
 
   func run() throws {
     // The forward pass runs in batches whose activations (MBs) glibc would otherwise mmap and unmap per batch,
@@ -115,7 +119,7 @@ struct PredictCommand: ParsableCommand {
         out += String(format: "%.4f ms  ", v) + (item.index.map { "\($0)  " } ?? "") + item.arch + "\n"
       }
     }
-    FileHandle.standardOutput.write(Data(out.utf8))
+    if let path = self.out { try writeAtomically(Data(out.utf8), to: path) } else { StandardStreams.out(out) }
   }
 
   /// A JSON string literal.

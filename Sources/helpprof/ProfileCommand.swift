@@ -3,6 +3,7 @@ import Counters
 import Foundation
 import Profiler
 import SearchSpace
+import SafeIO
 
 /// Set by SIGINT; the profile stops after the current round with every finished row saved.
 private var profileInterruptRequested: sig_atomic_t = 0
@@ -179,7 +180,7 @@ struct ProfileCommand: ParsableCommand {
       msg += String(format: "; other processes used %.2f CPUs on average (max %.2f)", sum.meanOtherCores,
                     sum.maxOtherCores)
       msg += "\n  " + sum.pinning.joined(separator: "\n  ") + "\n  counters: " + sum.counters
-      FileHandle.standardError.write(Data((msg + "\n").utf8))
+      StandardStreams.err((msg + "\n"))
     }
     if sum.interrupted {
       throw fail("interrupted: \(sum.archs) new rows saved in \(out); run the same command again to resume",
@@ -189,18 +190,15 @@ struct ProfileCommand: ParsableCommand {
 
   private func appendLayers(_ layers: [LayerTiming], device: String) throws {
     let path = out + ".layers.csv"
-    let exists = FileManager.default.fileExists(atPath: path)
-    guard exists || FileManager.default.createFile(atPath: path, contents: nil),
-          let h = FileHandle(forWritingAtPath: path) else {
-      throw ProfilerError("cannot write \(path)", kind: .runtime)
-    }
-    h.seekToEndOfFile()
-    var text = exists ? "" : "device,arch_index,arch_str,position,layer,kind,median_ms\n"
+    var text = ""
     for l in layers {
       text += [device, String(l.archIndex), CSV.quote(l.archString), String(l.position), CSV.quote(l.name),
                CSV.quote(l.kind), String(format: "%.6f", l.medianMs)].joined(separator: ",") + "\n"
     }
-    h.write(Data(text.utf8))
-    h.closeFile()
+    do {
+      try AppendFile.append(text, to: path, header: "device,arch_index,arch_str,position,layer,kind,median_ms\n")
+    } catch let e as IOFailure {
+      throw ProfilerError(e.description, kind: .runtime)
+    }
   }
 }

@@ -48,3 +48,19 @@ func makeTempDir() throws -> URL {
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   return url
 }
+
+/// Runs `helpprof` with stdout sent to the file at `stdoutPath` (e.g. /dev/full); stderr is captured.
+func runHelpprof(_ arguments: [String], stdoutPath: String) throws -> CLIResult {
+  let process = Process()
+  process.executableURL = productsDirectory.appendingPathComponent("helpprof")
+  process.arguments = arguments
+  let sink = try XCTUnwrap(FileHandle(forWritingAtPath: stdoutPath))
+  defer { try? sink.close() }
+  let err = Pipe()
+  process.standardOutput = sink
+  process.standardError = err
+  try process.run()
+  let errData = err.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return CLIResult(status: process.terminationStatus, stdout: "", stderr: String(decoding: errData, as: UTF8.self))
+}

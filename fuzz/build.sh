@@ -7,6 +7,7 @@ out="$root/fuzz/.build"
 mkdir -p "$out"
 srcs=(
   "$root"/Sources/TensorFile/*.swift
+  "$root"/Sources/SafeIO/*.swift
   "$root/Sources/Onboarding/DeviceProfile.swift"
   "$root/Sources/Onboarding/OnboardingError.swift"
   "$root/Sources/Onboarding/MeasurementsCSV.swift"

@@ -6,6 +6,9 @@ import Foundation
 #if canImport(SearchSpace)
 import SearchSpace
 #endif
+#if canImport(SafeIO)
+import SafeIO
+#endif
 // (The conditional imports let fuzz/build.sh compile this file together with its few dependencies into one
 // fuzzing binary; in the package they are always present.)
 
@@ -80,12 +83,8 @@ public struct DeviceProfile: Codable, Sendable, Equatable {
 
   // MARK: Reading and writing
 
-  /// Pretty, key-sorted JSON.
-  public func encoded() throws -> Data {
-    let enc = JSONEncoder()
-    enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return try enc.encode(self)
-  }
+  /// Pretty, key-sorted, snake_case JSON (`JSONStyle`; profiles with the older camelCase keys still load).
+  public func encoded() throws -> Data { try JSONStyle.encoder().encode(self) }
 
   /// Writes atomically (temp file + rename).
   public func write(to path: String) throws {
@@ -115,15 +114,15 @@ public struct DeviceProfile: Codable, Sendable, Equatable {
     guard format == formatName else {
       throw OnboardingError.badProfile(path: source, reason: "format is '\(format)': expected '\(formatName)'")
     }
-    guard let version = object["schemaVersion"] as? Int else {
-      throw OnboardingError.badProfile(path: source, reason: "no integer 'schemaVersion'")
+    guard let version = (object["schema_version"] ?? object["schemaVersion"]) as? Int else {
+      throw OnboardingError.badProfile(path: source, reason: "no integer 'schema_version'")
     }
     guard version <= currentSchemaVersion else {
       throw OnboardingError.newerVersion(path: source, found: version, supported: currentSchemaVersion)
     }
     let profile: DeviceProfile
     do {
-      profile = try JSONDecoder().decode(DeviceProfile.self, from: data)
+      profile = try JSONStyle.decoder().decode(DeviceProfile.self, from: data)
     } catch let error as DecodingError {
       throw OnboardingError.badProfile(path: source, reason: OnboardingError.describe(error))
     }

@@ -1,5 +1,7 @@
 import Foundation
+#if canImport(SafeIO)
 import SafeIO
+#endif
 #if canImport(TensorFile)
 import TensorFile
 #endif

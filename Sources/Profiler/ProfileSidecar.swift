@@ -1,5 +1,6 @@
 import Counters
 import Foundation
+import SafeIO
 
 /// The JSON sidecar of a profile CSV (`FILE.csv.json`): settings, host context and one entry per run.
 ///
@@ -55,18 +56,14 @@ public struct ProfileSidecar: Codable, Sendable {
       throw ProfilerError("cannot read \(path)", kind: .runtime)
     }
     do {
-      return try JSONDecoder().decode(ProfileSidecar.self, from: data)
+      return try JSONStyle.decoder().decode(ProfileSidecar.self, from: data)
     } catch {
       throw ProfilerError("\(path) is not a helpprof profile sidecar: \(error)", kind: .data)
     }
   }
 
-  /// Encoded as pretty, key-sorted JSON.
-  public func encoded() throws -> Data {
-    let enc = JSONEncoder()
-    enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return try enc.encode(self)
-  }
+  /// Encoded as pretty, key-sorted, snake_case JSON (`JSONStyle`; files with the older camelCase keys still load).
+  public func encoded() throws -> Data { try JSONStyle.encoder().encode(self) }
 
   /// Throws when a CSV with this sidecar may not be resumed with `settings`/`device`: names every difference.
   public func checkResumable(settings new: ProfileSettings, device newDevice: String, csvPath: String) throws {
@@ -87,7 +84,7 @@ public struct ProfileSidecar: Codable, Sendable {
   }
 
   private static func flatten(_ s: ProfileSettings) -> [String: String] {
-    guard let data = try? JSONEncoder().encode(s),
+    guard let data = try? JSONStyle.encoder().encode(s),
           let obj = try? JSONSerialization.jsonObject(with: data) else { return [:] }
     var out: [String: String] = [:]
     func walk(_ v: Any, _ prefix: String) {

@@ -1,6 +1,8 @@
 // TensorFile: safetensors reading and writing with full verification.
 import Foundation
+#if canImport(SafeIO)
 import SafeIO
+#endif
 
 /// A set of named tensors plus string metadata, stored in the safetensors layout:
 ///

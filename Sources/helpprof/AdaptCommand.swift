@@ -96,7 +96,7 @@ struct AdaptCommand: ParsableCommand {
     var seed: UInt64
     var referenceSource: String
     var seconds: Seconds
-    var validation: ValidationMetrics?
+    var validation: ValidationJSON?
     var validationCSV: String?
     struct Seconds: Encodable { var measure: Double; var adapt: Double; var total: Double }
   }
@@ -229,7 +229,7 @@ struct AdaptCommand: ParsableCommand {
     let result = Result(out: out, space: dp.space.rawValue, shots: shotArchs, shotStrategy: strategy, seed: seed,
                         referenceSource: remeasure ? "remeasured-with-shots" : "profile",
                         seconds: .init(measure: measureSeconds, adapt: adaptSeconds, total: total),
-                        validation: summary?.metrics, validationCSV: validationCSV)
+                        validation: summary.map { ValidationJSON($0.metrics) }, validationCSV: validationCSV)
     if json {
       try printJSON(result)
     } else if !quiet {

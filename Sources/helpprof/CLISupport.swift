@@ -19,11 +19,9 @@ func fail(_ message: String, _ code: ExitCode = HelpExit.usage) -> ExitCode {
   return code
 }
 
-/// Prints an Encodable as pretty, key-sorted JSON on stdout.
+/// Prints an Encodable as pretty, key-sorted, snake_case JSON on stdout (`JSONStyle`, shared by every command).
 func printJSON<T: Encodable>(_ value: T) throws {
-  let enc = JSONEncoder()
-  enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-  let data = try enc.encode(value)
+  let data = try JSONStyle.encoder().encode(value)
   StandardStreams.out(String(decoding: data, as: UTF8.self) + "\n")
 }
 

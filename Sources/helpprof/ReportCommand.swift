@@ -96,7 +96,7 @@ struct ReportCommand: ParsableCommand {
                           metrics: metrics, context: context).render()
     try writeAtomically(Data(html.utf8), to: out)
     if json {
-      try printJSON(metrics)
+      try printJSON(ValidationJSON(metrics))
     } else {
       print(String(format: "wrote %@: %d archs, Spearman %.4f, MAPE %.2f %%, within ±10 %% %.1f %%",
                    out, metrics.count, metrics.spearman, metrics.mapePercent, metrics.within10Percent))

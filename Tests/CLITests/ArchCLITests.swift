@@ -33,7 +33,7 @@ final class ArchCLITests: XCTestCase {
     XCTAssertEqual(obj["macs"] as? Int, 113_951_370)
     XCTAssertEqual(obj["params"] as? Int, 802_426)
     XCTAssertEqual(obj["connected"] as? Bool, true)
-    XCTAssertEqual(obj["liveEdges"] as? [Bool], [true, true, true, true, true, true])
+    XCTAssertEqual(obj["live_edges"] as? [Bool], [true, true, true, true, true, true])
   }
 
   func testNB201DatasetAndDisconnected() throws {

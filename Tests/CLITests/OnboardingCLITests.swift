@@ -44,7 +44,7 @@ final class OnboardingCLITests: XCTestCase {
     profile["references"] = refs
     profile.removeValue(forKey: "embedding")
     try JSONSerialization.data(withJSONObject: profile).write(to: URL(fileURLWithPath: path))
-    let kept = refs.prefix(3).map { ($0["measurement"] as? [String: Any])?["samplesMs"] as? [Double] }
+    let kept = refs.prefix(3).map { ($0["measurement"] as? [String: Any])?["samples_ms"] as? [Double] }
 
     let resumed = try runHelpprof(["embed", "--out", path, "--max-seconds-per-arch", "0.01", "--samples", "3"])
     XCTAssertEqual(resumed.status, 0, resumed.stderr)
@@ -56,7 +56,7 @@ final class OnboardingCLITests: XCTestCase {
     XCTAssertTrue(afterRefs.allSatisfy { $0["measurement"] != nil })
     XCTAssertEqual((after["embedding"] as? [Double])?.count, 10)
     // The 3 finished references were kept, not re-measured.
-    XCTAssertEqual(afterRefs.prefix(3).map { ($0["measurement"] as? [String: Any])?["samplesMs"] as? [Double] }, kept)
+    XCTAssertEqual(afterRefs.prefix(3).map { ($0["measurement"] as? [String: Any])?["samples_ms"] as? [Double] }, kept)
 
     // Different settings on the same file are refused with a clear message.
     let other = try runHelpprof(["embed", "--out", path, "--threads", "2"] + Self.quick)
@@ -219,7 +219,7 @@ final class OnboardingCLITests: XCTestCase {
     }
     XCTAssertEqual(adapt.status, 0, adapt.stderr)
     let result = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(adapt.stdout.utf8)) as? [String: Any])
-    XCTAssertEqual(result["shotStrategy"] as? String, "measurements-file")
+    XCTAssertEqual(result["shot_strategy"] as? String, "measurements-file")
     XCTAssertEqual((result["shots"] as? [Any])?.count, 10)
     let predict = try runHelpprof(["predict", "--predictor", out, "--index", "1462", "--json"])
     XCTAssertEqual(predict.status, 0, predict.stderr)

@@ -39,8 +39,8 @@ final class DeviceProfileTests: XCTestCase {
     expectBad("[1]", "not a JSON object")
     expectBad(#"{"schemaVersion":1}"#, "no 'format'")
     expectBad(#"{"format":"other","schemaVersion":1}"#, "format is 'other'")
-    expectBad(try mutated { $0["schemaVersion"] = 2 }, "newer")
-    expectBad(try mutated { $0["schemaVersion"] = "1" }, "schemaVersion")
+    expectBad(try mutated { $0["schema_version"] = 2 }, "newer")
+    expectBad(try mutated { $0["schema_version"] = "1" }, "schema_version")
     expectBad(try mutated { $0["space"] = "mobilenet" }, "space")
     expectBad(try mutated { $0.removeValue(forKey: "host") }, "host is missing")
     expectBad(try mutated { $0["references"] = [] }, "no reference")
@@ -48,14 +48,14 @@ final class DeviceProfileTests: XCTestCase {
     expectBad(try mutated { obj in
       var refs = obj["references"] as! [[String: Any]]
       var m = refs[0]["measurement"] as! [String: Any]
-      m["samplesMs"] = [-1.0, 2.0]
+      m["samples_ms"] = [-1.0, 2.0]
       refs[0]["measurement"] = m
       obj["references"] = refs
     }, "positive finite")
     expectBad(try mutated { obj in
       var refs = obj["references"] as! [[String: Any]]
       var m = refs[0]["measurement"] as! [String: Any]
-      m["samplesMs"] = [100.0, 100.0, 100.0, 100.0]
+      m["samples_ms"] = [100.0, 100.0, 100.0, 100.0]
       refs[0]["measurement"] = m
       obj["references"] = refs
     }, "statistics do not match")

@@ -81,7 +81,7 @@ final class ResumeTests: XCTestCase {
     var other = settings()
     other.measurement.targetRelativeIQR = 0.05
     XCTAssertThrowsError(try run([0, 1, 2], other)) { e in
-      XCTAssertTrue("\(e)".contains("measurement.targetRelativeIQR"), "\(e)")
+      XCTAssertTrue("\(e)".contains("measurement.target_relative_iqr"), "\(e)")
       XCTAssertEqual((e as? ProfilerError)?.kind, .usage)
     }
     var renamed = settings()

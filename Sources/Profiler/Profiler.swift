@@ -68,35 +68,84 @@ public enum Profiler {
     try settings.validate()
     let device = settings.device
     let sidecarPath = ProfileSidecar.path(forCSV: csvPath)
-    let existing = try ProfileSidecar.load(path: sidecarPath)
-    let csvExists = FileManager.default.fileExists(atPath: csvPath)
-    let rowsInFile = csvExists ? ((try? ProfileCSVFile.readRows(path: csvPath))?.count ?? -1) : 0
-    if let existing, csvExists {
-      try existing.checkResumable(settings: settings, device: device, csvPath: csvPath)
-    } else if csvExists && rowsInFile != 0 {
-      throw ProfilerError("\(csvPath) exists but its sidecar \(sidecarPath) is missing, so its settings cannot be "
-        + "checked: use another --out or remove the file", kind: .usage)
+    try checkOutputNames(csvPath, layers: settings.measurement.layerRuns > 0)
+    // One writer per CSV: a second `profile --out` on the same file is refused (it would append every arch again
+    // and could write a second header). The lock is on the CSV itself, which is only ever appended to.
+    let createdHere = fileSize(csvPath) <= 0
+    let lock = try lockOutput(csvPath)
+    defer { lock.release() }
+    var appended = 0
+    do {
+      let existing = try ProfileSidecar.load(path: sidecarPath)
+      // An empty file (a crash before the header, or the lock's own creation) is a new profile.
+      let csvExists = !createdHere
+      let rowsInFile = csvExists ? ((try? ProfileCSVFile.readRows(path: csvPath))?.count ?? -1) : 0
+      if let existing, csvExists {
+        try existing.checkResumable(settings: settings, device: device, csvPath: csvPath)
+      } else if csvExists && rowsInFile != 0 {
+        throw ProfilerError("\(csvPath) exists but its sidecar \(sidecarPath) is missing, so its settings cannot be "
+          + "checked: use another --out or remove the file", kind: .usage)
+      }
+      let file = try ProfileCSVFile(path: csvPath)
+      let done = file.doneKeys
+      var seen = Set<String>()
+      let todo = archs.filter { !done.contains($0.key) && seen.insert($0.key).inserted }
+      let hostInfo = host ?? HostInfo.collect(sampleSeconds: 0.2, counters: settings.counters)
+      let iso = ISO8601DateFormatter()
+      var sidecar = (csvExists ? existing : nil) ?? ProfileSidecar(settings: settings, device: device, runs: [])
+      var run = ProfileSidecar.Run(startedAt: iso.string(from: Date()), command: command, requested: archs.count,
+                                   alreadyDone: archs.count - todo.count, droppedTornBytes: file.droppedTornBytes,
+                                   host: hostInfo)
+      sidecar.runs.append(run)
+      try writeAtomically(try sidecar.encoded(), to: sidecarPath)
+      let outcome = try measure(todo, settings: settings, factory: factory, progress: progress,
+                                onRow: { try file.append($0); appended += 1 }, shouldStop: shouldStop)
+      run.finishedAt = iso.string(from: Date())
+      run.summary = outcome.summary
+      sidecar.runs[sidecar.runs.count - 1] = run
+      try writeAtomically(try sidecar.encoded(), to: sidecarPath)
+      return FileOutcome(outcome: outcome, alreadyDone: archs.count - todo.count,
+                         droppedTornBytes: file.droppedTornBytes, csvPath: csvPath, sidecarPath: sidecarPath)
+    } catch {
+      // A profile that failed before its first row leaves nothing behind (no header-only CSV blocking a rerun).
+      if createdHere && appended == 0 {
+        unlink(csvPath)
+        unlink(sidecarPath)
+      }
+      throw error
     }
-    let file = try ProfileCSVFile(path: csvPath)
-    let done = file.doneKeys
-    var seen = Set<String>()
-    let todo = archs.filter { !done.contains($0.key) && seen.insert($0.key).inserted }
-    let hostInfo = host ?? HostInfo.collect(sampleSeconds: 0.2, counters: settings.counters)
-    let iso = ISO8601DateFormatter()
-    var sidecar = (csvExists ? existing : nil) ?? ProfileSidecar(settings: settings, device: device, runs: [])
-    var run = ProfileSidecar.Run(startedAt: iso.string(from: Date()), command: command, requested: archs.count,
-                                 alreadyDone: archs.count - todo.count, droppedTornBytes: file.droppedTornBytes,
-                                 host: hostInfo)
-    sidecar.runs.append(run)
-    try writeAtomically(try sidecar.encoded(), to: sidecarPath)
-    let outcome = try measure(todo, settings: settings, factory: factory, progress: progress,
-                              onRow: { try file.append($0) }, shouldStop: shouldStop)
-    run.finishedAt = iso.string(from: Date())
-    run.summary = outcome.summary
-    sidecar.runs[sidecar.runs.count - 1] = run
-    try writeAtomically(try sidecar.encoded(), to: sidecarPath)
-    return FileOutcome(outcome: outcome, alreadyDone: archs.count - todo.count,
-                       droppedTornBytes: file.droppedTornBytes, csvPath: csvPath, sidecarPath: sidecarPath)
+  }
+
+  /// Refuses (before anything is created) an --out whose own name or whose sidecar's fits no file name.
+  static func checkOutputNames(_ csvPath: String, layers: Bool) throws {
+    let suffixes = [".json"] + (layers ? [".layers.csv"] : [])
+    for suffix in [""] + suffixes {
+      do {
+        try AtomicFile.checkName(csvPath + suffix)
+      } catch let e as IOFailure {
+        let longest = suffixes.map(\.utf8.count).max() ?? 0
+        throw ProfilerError("--out \(csvPath): \(e.reason)" + (suffix.isEmpty ? "" : " for \(csvPath.split(separator: "/").last ?? "")\(suffix)")
+          + "; use a name of at most \(AtomicFile.nameMax - longest) bytes", kind: .usage)
+      }
+    }
+  }
+
+  /// Takes the exclusive lock on the CSV (creating it empty when missing).
+  static func lockOutput(_ csvPath: String) throws -> FileLock {
+    do {
+      return try FileLock.acquire(csvPath)
+    } catch let e as FileLock.Busy {
+      throw ProfilerError("\(e.path) is being written by another helpprof profile (it holds a lock on it): wait "
+        + "for that run to finish, or use another --out", kind: .runtime)
+    } catch let e as IOFailure {
+      throw ProfilerError(e.description, kind: .runtime)
+    }
+  }
+
+  /// Size of the file at `path` in bytes, -1 when it does not exist.
+  static func fileSize(_ path: String) -> Int {
+    var st = stat()
+    return stat(path, &st) == 0 ? Int(st.st_size) : -1
   }
 
   /// Writes `data` atomically (SafeIO's `AtomicFile`), errors as run-time `ProfilerError`s.

@@ -35,4 +35,54 @@ final class RobustnessCLITests: XCTestCase {
     XCTAssertEqual(bad.status, 1, bad.stderr)
     XCTAssertTrue(bad.stderr.contains("no such file or directory"), bad.stderr)
   }
+
+  // MARK: profile outputs (items 6, 16)
+
+  let fast = ["--max-seconds", "0.03", "--min-samples", "3", "--samples-per-round", "3", "--window", "2", "--block", "2",
+              "--pin", "none", "--counters", "none", "--quiet"]
+
+  /// Before: both runs appended every arch (duplicates) and could write the header twice.
+  func testSecondProfileOnSameOutIsRefusedWhileFirstRuns() throws {
+    let dir = try makeTempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("p.csv").path
+    let first = Process()
+    first.executableURL = productsDirectory.appendingPathComponent("helpprof")
+    first.arguments = ["profile", "--space", "nb201", "--archs", "0-199", "--out", out] + fast
+    first.standardOutput = FileHandle.nullDevice
+    first.standardError = FileHandle.nullDevice
+    try first.run()
+    defer { if first.isRunning { first.interrupt() }; first.waitUntilExit() }
+    let deadline = Date().addingTimeInterval(60)
+    while Date() < deadline {
+      let n = (try? String(contentsOfFile: out, encoding: .utf8))?.split(separator: "\n").count ?? 0
+      if n >= 2 || !first.isRunning { break }
+      usleep(5_000)
+    }
+    XCTAssertTrue(first.isRunning, "the first profile should still be running")
+    let second = try runHelpprof(["profile", "--space", "nb201", "--archs", "0-199", "--out", out] + fast)
+    XCTAssertEqual(second.status, 1, second.stderr)
+    XCTAssertTrue(second.stderr.contains("is being written by another helpprof profile"), second.stderr)
+    first.interrupt()
+    first.waitUntilExit()
+    let text = try String(contentsOfFile: out, encoding: .utf8)
+    XCTAssertEqual(text.components(separatedBy: "source,device,dataset").count - 1, 1, "exactly one header")
+    let rows = text.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[3] }
+    XCTAssertEqual(Set(rows).count, rows.count, "no arch twice")
+  }
+
+  /// Before: a 251–255-byte --out failed on the sidecar's temp name and left a header-only CSV behind.
+  func testLongOutNamesFailCleanlyOrWork() throws {
+    let dir = try makeTempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let tooLong = dir.appendingPathComponent(String(repeating: "a", count: 247) + ".csv").path  // sidecar 256
+    let r = try runHelpprof(["profile", "--space", "nb201", "--archs", "0", "--out", tooLong] + fast)
+    XCTAssertEqual(r.status, 64, r.stderr)
+    XCTAssertTrue(r.stderr.contains("at most 250 bytes"), r.stderr)
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [], "nothing left behind")
+    let longest = dir.appendingPathComponent(String(repeating: "b", count: 246) + ".csv").path  // sidecar 255
+    let ok = try runHelpprof(["profile", "--space", "nb201", "--archs", "0", "--out", longest] + fast)
+    XCTAssertEqual(ok.status, 0, ok.stderr)
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).count, 2, "CSV and sidecar only")
+  }
 }

@@ -18,7 +18,9 @@ Checksum (metadata ``checksum``, see ``content_checksum``): ``"sha256:" + SHA-25
 u64(nbytes) bytes``, then per metadata key except ``checksum`` in sorted order ``b"M" str(key) str(value)``, with
 ``str(s) = u64(len(utf8)) + utf8`` and u64 little-endian.
 
-Use: ``p = load_predictor("device.helpp"); p.predict_ms([1462, "|nor_conv_3x3~0|+|...|"])``.
+Use: ``p = load_predictor("device.helpp"); p.predict_ms([1462, "|nor_conv_3x3~0|+|...|"])``. Install it as a
+package with ``pip install ./tools`` (offline; numpy is the only dependency): module ``helpprof_predictor`` and
+command ``helpprof-predictor FILE --index N``; or run this file directly.
 """
 from __future__ import annotations
 
@@ -949,6 +951,11 @@ def _main(argv: Optional[Sequence[str]] = None) -> int:
             print(f"helpprof_predictor: error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAILURE
     return 0
+
+
+def _main_exit() -> None:
+    """Entry point of the installed ``helpprof-predictor`` command."""
+    raise SystemExit(_main())
 
 
 if __name__ == "__main__":

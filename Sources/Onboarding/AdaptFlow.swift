@@ -75,51 +75,17 @@ public enum AdaptFlow {
     return try ShotSelection.uniform(Array(pool.indices), count: count, seed: seed, exclude: excluded).map { pool[$0] }
   }
 
-  /// Resolves CSV rows to architectures of `space` (NB201: index and/or arch string, checked against each
-  /// other; OFA: config text), drops references, and keeps `count` of them (all when `count` is nil; a
+  /// Resolves CSV rows to architectures of `space` (`MeasurementResolver`: NB201 index and/or arch string
+  /// checked against each other, OFA config text of the references' width, identical duplicates merged and
+  /// conflicting ones refused), drops references, and keeps `count` of them (all when `count` is nil; a
   /// MACs-stratified seeded choice when there are more).
   public static func shotsFromCSV(_ rows: [MeasuredArch], space: SpaceKind, count: Int?, seed: UInt64,
                                   references: [ReferenceArch], dataset: NB201Dataset = .cifar10,
                                   source: String) throws -> [ArchMeasurement] {
     let refTexts = Set(references.map(\.arch))
-    var out: [ArchMeasurement] = []
-    var seen = Set<String>()
-    for (n, r) in rows.enumerated() {
-      let line = n + 2
-      func bad(_ reason: String) -> OnboardingError { .badMeasurementsCSV(path: source, line: line, reason: reason) }
-      let text: String
-      let index: Int?
-      let macs: Int
-      switch space {
-      case .nb201:
-        var cell: NB201Cell?
-        if let i = r.index {
-          guard NB201Index.range.contains(i) else { throw bad("arch_index \(i): expected 0...15624 for nb201") }
-          cell = try NB201Index.cell(at: i)
-        }
-        if let a = r.arch {
-          let parsed: NB201Cell
-          do { parsed = try NB201Cell(archString: a) } catch { throw bad("arch_str '\(a.prefix(80))' is not an NB201 arch string: \(error)") }
-          if let c = cell, c != parsed {
-            throw bad("arch_index \(r.index ?? -1) is \(c.archString), not \(a)")
-          }
-          cell = parsed
-        }
-        guard let c = cell else { throw bad("row has no architecture") }
-        text = c.archString
-        index = NB201Index.index(of: c)
-        macs = NB201Cost(cell: c, dataset: dataset).macs
-      case .ofa:
-        guard let a = r.arch else { throw bad("OFA rows need arch_str (the config text)") }
-        let config: OFAConfig
-        do { config = try OFAConfig(text: a) } catch { throw bad("arch_str '\(a.prefix(80))' is not an OFA config: \(error)") }
-        text = config.text
-        index = r.index
-        macs = try OFACost(config: config).macs
-      }
-      if refTexts.contains(text) || !seen.insert(text).inserted { continue }
-      out.append(ArchMeasurement(index: index, arch: text, latencyMs: r.latencyMs, macs: macs))
-    }
+    let width = space == .ofa ? references.first.flatMap { try? OFAConfig(text: $0.arch).width } : nil
+    let out = try MeasurementResolver.resolve(rows, space: space, dataset: dataset, ofaWidth: width, source: source)
+      .filter { !refTexts.contains($0.arch) }
     guard let count else { return out }
     guard out.count >= count else {
       throw OnboardingError.invalidArgument(
@@ -145,12 +111,22 @@ public enum AdaptFlow {
     return out
   }
 
-  /// The architecture key the predictor takes.
-  public static func archKey(_ text: String, space: SpaceKind) throws -> ArchKey {
+  /// The architecture key the predictor takes. OFA text without a `w=` item takes `ofaWidth` (the
+  /// predictor's) when given; with one, its own width (checked against the predictor's where it is used).
+  public static func archKey(_ text: String, space: SpaceKind, ofaWidth: OFAWidth? = nil) throws -> ArchKey {
     switch space {
     case .nb201: return .nb201(try NB201Cell(archString: text))
-    case .ofa: return .ofa(try OFAConfig(text: text))
+    case .ofa: return .ofa(try ofaConfig(text, defaultWidth: ofaWidth))
     }
+  }
+
+  /// Parses OFA config text; without a `w=` item the width is `defaultWidth` (when given).
+  public static func ofaConfig(_ text: String, defaultWidth: OFAWidth?) throws -> OFAConfig {
+    var c = try OFAConfig(text: text)
+    if let defaultWidth, !text.split(whereSeparator: { $0 == " " || $0 == "\t" }).contains(where: { $0.hasPrefix("w=") }) {
+      c.width = defaultWidth
+    }
+    return c
   }
 
   /// Checks the profile measured exactly the meta-predictor's references (same order and text).
@@ -238,49 +214,83 @@ public enum AdaptFlow {
     public var predictor: AdaptedPredictor
     public var metadata: PredictorMetadata
     public var file: TensorFile
-    /// Predicted ms for architectures given as text.
+    /// The file it was loaded from (named in errors).
+    public var path: String = "predictor"
+    /// Predicted ms for architectures given as text (OFA text without `w=` takes the predictor's width).
     public func predictMs(_ archs: [String]) throws -> [Double] {
-      try predictor.predictMs(try archs.map { try AdaptFlow.archKey($0, space: metadata.space) })
+      try predictMs(keys: try archs.map { try AdaptFlow.archKey($0, space: metadata.space, ofaWidth: metadata.ofaWidth) })
     }
-    /// Predicted ms for architecture keys (no text parsing: the fast path for big batches).
+    /// Predicted ms for architecture keys (no text parsing: the fast path for big batches). An OFA subnet of
+    /// another width than the predictor's is refused (`invalidArgument`): the encoding has no width, so the
+    /// predictor would silently answer for its own width.
     public func predictMs(keys: [ArchKey]) throws -> [Double] {
-      try predictor.predictMs(keys)
+      if let width = metadata.ofaWidth {
+        for k in keys {
+          if case .ofa(let c) = k, c.width != width {
+            throw OnboardingError.invalidArgument(
+              "OFA subnet '\(c.text.prefix(80))' has width \(c.width.rawValue) but this predictor was adapted on width "
+              + "\(width.rawValue) subnets: give w=\(width.rawValue) (or adapt a predictor on w=\(c.width.rawValue) measurements)")
+          }
+        }
+      }
+      do {
+        return try predictor.predictMs(keys)
+      } catch let e as PredictorError {
+        throw OnboardingError.badPredictor(path: path, reason: e.description)
+      }
     }
   }
 
   /// Loads and verifies a predictor file: safetensors structure and finite values, format name and version
-  /// (newer → error), checksum, metadata, space (`expectedSpace` when given), exactly the expected tensors
-  /// with the expected shapes.
+  /// (newer → error), checksum over tensors and metadata, metadata, space (`expectedSpace` when given), exactly
+  /// the expected tensors with the expected shapes, usable normalisation constants that agree with
+  /// `target_normalisation`, and a `hw_embedding` tensor equal to `device_embedding`.
   public static func loadPredictor(path: String, expectedSpace: SpaceKind? = nil) throws -> LoadedPredictor {
     let file: TensorFile
     do {
       file = try TensorFile.read(path: path)
     } catch let e as TensorFileError {
       if case .io(let p, let reason) = e { throw OnboardingError.io(path: p, reason: reason) }
+      if let first = FileManager.default.contents(atPath: path)?.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }),
+         first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+        throw OnboardingError.badPredictor(path: path, reason: "it is JSON text (a device profile from `helpprof embed`?), "
+                                           + "not a safetensors predictor from `helpprof adapt`")
+      }
       throw OnboardingError.badPredictor(path: path, reason: e.description)
     }
     let meta = try PredictorMetadata(file: file, source: path, expectedSpace: expectedSpace)
     let predictor: AdaptedPredictor
     do {
-      var shapes: [String: [Int]?] = [:]
       var stored: [String: (shape: [Int], data: [Float])] = [:]
-      for (name, t) in file.tensors { stored[name] = (t.shape, t.floatValues()) }
+      for (name, t) in file.tensors {
+        guard t.dtype == .f32 else { throw TensorFileError.wrongDType(name: name, dtype: t.dtype.rawValue, expected: "F32") }
+        stored[name] = (t.shape, t.floatValues())
+      }
       predictor = try AdaptedPredictor(tensors: stored, metadata: file.metadata)
-      for s in predictor.config.predictorShapes { shapes[s.0] = [s.1, s.2] }
-      shapes["hw_embedding"] = [1, predictor.config.hwDim]
-      try file.verifyLayout(shapes, dtype: .f32)
     } catch let e as TensorFileError {
       throw OnboardingError.badPredictor(path: path, reason: e.description)
     } catch let e as PredictorError {
       throw OnboardingError.badPredictor(path: path, reason: e.description)
     }
+    func bad(_ reason: String) -> OnboardingError { .badPredictor(path: path, reason: reason) }
     guard predictor.config.space == meta.space else {
-      throw OnboardingError.badPredictor(path: path, reason: "model space \(predictor.config.space.rawValue) differs from metadata space \(meta.space.rawValue)")
+      throw bad("model space \(predictor.config.space.rawValue) differs from metadata space \(meta.space.rawValue)")
     }
     guard predictor.config.hwDim == meta.referenceArchs.count else {
-      throw OnboardingError.badPredictor(path: path, reason:
-        "hardware embedding has \(predictor.config.hwDim) values but \(meta.referenceArchs.count) reference archs are listed")
+      throw bad("hardware embedding has \(predictor.config.hwDim) values but \(meta.referenceArchs.count) reference archs are listed")
     }
-    return LoadedPredictor(predictor: predictor, metadata: meta, file: file)
+    guard zip(predictor.normaliser.embedding, meta.deviceEmbedding).allSatisfy({ $0 == Float($1) }) else {
+      throw bad("tensor hw_embedding differs from metadata 'device_embedding'")
+    }
+    let n = predictor.normaliser
+    struct Stated: Decodable { var a: Double; var b: Double; var recipe: String }
+    let stated = try? JSONDecoder().decode(Stated.self, from: Data(meta.targetNormalisationJSON.utf8))
+    // Within 1e-12 relative: Foundation's JSON number parsing is not always correctly rounded.
+    func same(_ x: Double, _ y: Double) -> Bool { abs(x - y) <= 1e-12 * max(1, abs(x)) }
+    guard let stated, same(stated.a, n.a), same(stated.b, n.b), stated.recipe == n.recipe.rawValue else {
+      throw bad("metadata 'target_normalisation' \(meta.targetNormalisationJSON.prefix(120)) disagrees with "
+                + "normalisation \(n.recipe.rawValue), norm_a \(n.a), norm_b \(n.b)")
+    }
+    return LoadedPredictor(predictor: predictor, metadata: meta, file: file, path: path)
   }
 }

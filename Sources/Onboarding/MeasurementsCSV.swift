@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(TensorFile)
+import TensorFile
+#endif
 
 /// A measured architecture read from a CSV: identity and median latency.
 public struct MeasuredArch: Codable, Sendable, Equatable {
@@ -16,8 +19,13 @@ public struct MeasuredArch: Codable, Sendable, Equatable {
 
 /// Reads measurement CSVs: a header line, then rows. Columns (by name, any order, others ignored):
 /// `arch_index` (or `index`), `arch_str` (or `arch`, `config`) — at least one of the two — and `latency_ms`
-/// (or `median_ms`). RFC 4180 quoting is understood, so `helpprof profile` output files work as they are.
+/// (or `median_ms`), a decimal number (`StrictNumber`: no hex floats, inf or nan) in `plausibleMs`.
+/// RFC 4180 quoting is understood, so `helpprof profile` output files work as they are.
 public enum MeasurementsCSV {
+  /// Latencies a measurement may have (ms): 1 ns to 1,000 s. Outside it is a unit mistake or a corrupted file
+  /// (`1e-300` would make every log-latency target meaningless).
+  public static let plausibleMs: ClosedRange<Double> = 1e-6...1e6
+
   /// Parses a file.
   public static func read(path: String) throws -> [MeasuredArch] {
     let text: String
@@ -55,15 +63,16 @@ public enum MeasurementsCSV {
           reason: "\(r.fields.count) fields: expected \(names.count) like the header")
       }
       let latencyText = r.fields[iLatency].trimmingCharacters(in: .whitespaces)
-      guard let latency = Double(latencyText), latency.isFinite, latency > 0 else {
+      guard let latency = StrictNumber.double(latencyText), MeasurementsCSV.plausibleMs.contains(latency) else {
         throw OnboardingError.badMeasurementsCSV(path: source, line: r.line,
-          reason: "latency_ms '\(latencyText.prefix(40))': expected a positive number of milliseconds")
+          reason: "latency_ms '\(latencyText.prefix(40))': expected a decimal number of milliseconds in "
+            + "\(MeasurementsCSV.plausibleMs.lowerBound)...\(MeasurementsCSV.plausibleMs.upperBound)")
       }
       var index: Int?
       if let i = iIndex {
         let t = r.fields[i].trimmingCharacters(in: .whitespaces)
         if !t.isEmpty {
-          guard let v = Int(t) else {
+          guard let v = StrictNumber.int(t) else {
             throw OnboardingError.badMeasurementsCSV(path: source, line: r.line,
               reason: "arch_index '\(t.prefix(40))': expected an integer")
           }

@@ -11,6 +11,9 @@ public enum MetaPredictorCatalog {
   public static func bundled(space: SpaceKind) throws -> MetaPredictor {
     do {
       return try MetaPredictor.loadBundled(space: space)
+    } catch let e as PredictorError where !e.description.hasPrefix("no bundled meta-predictor") {
+      // A bundled file that fails verification is malformed data (exit 65), not bad input.
+      throw OnboardingError.badPredictor(path: "bundled \(space.rawValue)-meta.safetensors", reason: e.description)
     } catch {
       throw OnboardingError.invalidArgument("no usable bundled meta-predictor for \(space.rawValue): \(error)")
     }

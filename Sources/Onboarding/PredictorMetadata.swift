@@ -12,8 +12,9 @@ import SearchSpace
 /// | key | value |
 /// |---|---|
 /// | `format` | `helpprof-predictor` |
-/// | `format_version` | `1` (a reader refuses a newer version) |
+/// | `format_version` | `2` (a reader refuses a newer version, and version 1, whose checksum left the metadata out) |
 /// | `space` | `nb201` or `ofa` |
+/// | `ofa_width` | OFA only: `1.0` or `1.2`, the supernet width of every reference and shot; predictions for another width are refused |
 /// | `model` | JSON object: the meta-predictor's hyperparameters (architecture, sizes, encoding), as defined by Sources/Predictor/MODEL.md |
 /// | `target_normalisation` | JSON object: how model outputs map to milliseconds (MODEL.md) |
 /// | `reference_archs` | JSON array of `{"index": Int, "arch": String}`, embedding order |
@@ -22,12 +23,21 @@ import SearchSpace
 /// | `host` | JSON object: `HostSummary` of the device |
 /// | `provenance` | JSON object: `Provenance` (helpprof version, meta-predictor id, shots, seed, strategy, time) |
 /// | `validation` | optional JSON object: `ValidationMetrics` of `--validate K` |
-/// | `checksum` | `sha256:` + hex over the tensors (TensorFile.checksum) |
+/// | `checksum` | `sha256:` + hex over the tensors and every other metadata entry (TensorFile.checksum) |
+///
+/// JSON values are limited to `maxJSONDepth` levels of nesting and `maxJSONBytes` bytes (both loaders).
 public struct PredictorMetadata: Equatable, Sendable {
   public static let formatName = "helpprof-predictor"
-  public static let currentVersion = 1
+  public static let currentVersion = 2
+  /// Deepest nesting of a JSON metadata value (a deeper one is a hostile file, not a predictor).
+  public static let maxJSONDepth = 32
+  /// Largest JSON metadata value in bytes.
+  public static let maxJSONBytes = 4 << 20
 
   public var space: SpaceKind
+  /// OFA: the supernet width of the references and shots (derived from the first reference architecture when
+  /// built in memory); nil for NB201.
+  public var ofaWidth: OFAWidth?
   /// Raw JSON object text of the model hyperparameters.
   public var modelJSON: String
   /// Raw JSON object text of the target normalisation.
@@ -104,6 +114,7 @@ public struct PredictorMetadata: Equatable, Sendable {
     self.host = host
     self.provenance = provenance
     self.validation = validation
+    self.ofaWidth = space == .ofa ? referenceArchs.first.flatMap { try? OFAConfig(text: $0.arch).width } : nil
   }
 
   private static func json<T: Encodable>(_ v: T) throws -> String {
@@ -127,6 +138,10 @@ public struct PredictorMetadata: Equatable, Sendable {
       "provenance": try PredictorMetadata.json(provenance),
     ]
     if let validation { m["validation"] = try PredictorMetadata.json(validation) }
+    if space == .ofa {
+      guard let ofaWidth else { throw OnboardingError.invalidArgument("an OFA predictor needs the width of its references") }
+      m["ofa_width"] = ofaWidth.rawValue
+    }
     return m
   }
 
@@ -143,7 +158,10 @@ public struct PredictorMetadata: Equatable, Sendable {
     } catch let e as TensorFileError {
       throw bad(e.description)
     }
-    _ = version
+    guard version == PredictorMetadata.currentVersion else {
+      throw bad("format version \(version) was written by an older helpprof whose checksum did not cover the "
+                + "metadata: run `helpprof adapt` again to write version \(PredictorMetadata.currentVersion)")
+    }
     do {
       try file.verifyChecksum()
     } catch let e as TensorFileError {
@@ -154,8 +172,18 @@ public struct PredictorMetadata: Equatable, Sendable {
       guard let v = md[key] else { throw bad("metadata key '\(key)' is missing") }
       return v
     }
-    func decode<T: Decodable>(_ type: T.Type, _ key: String) throws -> T {
+    func limited(_ key: String) throws -> String {
       let text = try field(key)
+      guard text.utf8.count <= PredictorMetadata.maxJSONBytes else {
+        throw bad("metadata '\(key)' is \(text.utf8.count) bytes: expected at most \(PredictorMetadata.maxJSONBytes)")
+      }
+      guard PredictorMetadata.jsonDepth(text) <= PredictorMetadata.maxJSONDepth else {
+        throw bad("metadata '\(key)' nests deeper than \(PredictorMetadata.maxJSONDepth) levels")
+      }
+      return text
+    }
+    func decode<T: Decodable>(_ type: T.Type, _ key: String) throws -> T {
+      let text = try limited(key)
       do {
         return try JSONDecoder().decode(T.self, from: Data(text.utf8))
       } catch let e as DecodingError {
@@ -163,7 +191,7 @@ public struct PredictorMetadata: Equatable, Sendable {
       }
     }
     func object(_ key: String) throws -> String {
-      let text = try field(key)
+      let text = try limited(key)
       guard (try? JSONSerialization.jsonObject(with: Data(text.utf8))) is [String: Any] else {
         throw bad("metadata '\(key)' is '\(text.prefix(60))': expected a JSON object")
       }
@@ -177,6 +205,14 @@ public struct PredictorMetadata: Equatable, Sendable {
       throw OnboardingError.wrongSpace(path: source, found: space.rawValue, expected: expectedSpace.rawValue)
     }
     self.space = space
+    switch (space, md["ofa_width"]) {
+    case (.ofa, let w?):
+      guard let width = OFAWidth(rawValue: w) else { throw bad("metadata 'ofa_width' is '\(w.prefix(20))': expected 1.0 or 1.2") }
+      ofaWidth = width
+    case (.ofa, nil): throw bad("metadata key 'ofa_width' is missing (an OFA predictor records its supernet width)")
+    case (.nb201, nil): ofaWidth = nil
+    case (.nb201, _?): throw bad("metadata 'ofa_width' is set in an nb201 predictor: expected it only for ofa")
+    }
     modelJSON = try object("model")
     targetNormalisationJSON = try object("target_normalisation")
     referenceArchs = try decode([ReferenceArch].self, "reference_archs")
@@ -200,5 +236,31 @@ public struct PredictorMetadata: Equatable, Sendable {
     guard provenance.shots == provenance.shotArchs.count, provenance.shots >= 0 else {
       throw bad("provenance says \(provenance.shots) shots but lists \(provenance.shotArchs.count)")
     }
+    if let width = ofaWidth {
+      for r in referenceArchs {
+        guard let c = try? OFAConfig(text: r.arch), c.width == width else {
+          throw bad("reference architecture '\(r.arch.prefix(60))' is not an OFA config of width \(width.rawValue) (metadata 'ofa_width')")
+        }
+      }
+    }
+  }
+
+  /// Deepest nesting of `[`/`{` in JSON text, outside string literals (a linear scan, no recursion).
+  public static func jsonDepth(_ text: String) -> Int {
+    var depth = 0, deepest = 0
+    var inString = false, escaped = false
+    for c in text.utf8 {
+      if inString {
+        if escaped { escaped = false } else if c == 0x5C { escaped = true } else if c == 0x22 { inString = false }
+        continue
+      }
+      switch c {
+      case 0x22: inString = true
+      case 0x5B, 0x7B: depth += 1; deepest = max(deepest, depth)
+      case 0x5D, 0x7D: depth -= 1
+      default: break
+      }
+    }
+    return deepest
   }
 }

@@ -1,6 +1,7 @@
 import AutoDiff
 import Foundation
 import SearchSpace
+import enum TensorFile.StrictNumber
 
 /// A predictor adapted to one device: fixed parameters (z-modulation folded in), its hardware embedding and
 /// normalisation constants. Deterministic; see Sources/Predictor/MODEL.md for the exact forward pass.
@@ -78,7 +79,12 @@ public struct AdaptedPredictor {
       }
     }
     let n = Float(members.count)
-    return sum.map { normaliser.denormalise($0 / n) }
+    let ms = sum.map { normaliser.denormalise($0 / n) }
+    if let bad = ms.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
+      throw PredictorError("the predictor gives \(ms[bad]) ms for \(MetaPredictor.text(archs[bad])): its weights or "
+                           + "normalisation constants are unusable (expected a positive finite latency)")
+    }
+    return ms
   }
 
   /// Portable file content: predictor tensors by name, `hw_embedding` (1 × refs), and metadata keys
@@ -104,34 +110,76 @@ public struct AdaptedPredictor {
   /// Tensors of the portable file (see `stored`).
   public var tensors: [String: (shape: [Int], data: [Float])] { stored.tensors }
 
-  /// Loads from portable-file content.
+  /// Loads from portable-file content. Everything that changes a prediction is checked: the strict number
+  /// syntax of the constants (`StrictNumber`), finite normalisation constants that can be inverted (log-ref:
+  /// σ > 0; min–max: hi > lo), exactly the declared tensors and shapes, and weights of plausible magnitude.
   public init(tensors: [String: (shape: [Int], data: [Float])], metadata md: [String: String]) throws {
     guard md["kind"] == "helpprof-adapted-predictor" else {
-      throw PredictorError("metadata kind is '\(md["kind"] ?? "none")', expected helpprof-adapted-predictor")
+      throw PredictorError("metadata kind is '\(md["kind"]?.prefix(60) ?? "none")', expected helpprof-adapted-predictor")
     }
-    guard let space = SpaceKind(rawValue: md["space"] ?? ""),
-          let recipe = NormalisationRecipe(rawValue: md["normalisation"] ?? ""),
-          let a = Double(md["norm_a"] ?? ""), let b = Double(md["norm_b"] ?? ""),
-          let hw = tensors["hw_embedding"] else {
-      throw PredictorError("adapted predictor: metadata space/normalisation/norm_a/norm_b or tensor hw_embedding missing or invalid")
+    func text(_ key: String) throws -> String {
+      guard let v = md[key] else { throw PredictorError("adapted predictor: metadata key '\(key)' is missing") }
+      return v
     }
-    var config = NetworkConfig(space: space, liveFeature: md["live_feature"] == "true", hwDim: hw.data.count,
-                               zModulator: false)
-    if let h = Int(md["hidden"] ?? "") { config.hidden = h }
-    guard let count = Int(md["members"] ?? "1"), count >= 1 else {
-      throw PredictorError("adapted predictor: metadata members '\(md["members"] ?? "")' is not a positive integer")
+    func number(_ key: String) throws -> Double {
+      let t = try text(key)
+      guard let v = StrictNumber.double(t), v.isFinite else {
+        throw PredictorError("adapted predictor: metadata '\(key)' is '\(t.prefix(40))': expected a finite decimal number")
+      }
+      return v
     }
+    func integer(_ key: String, _ range: ClosedRange<Int>) throws -> Int {
+      let t = try text(key)
+      guard let v = StrictNumber.int(t), range.contains(v) else {
+        throw PredictorError("adapted predictor: metadata '\(key)' is '\(t.prefix(40))': expected an integer in \(range)")
+      }
+      return v
+    }
+    let spaceText = try text("space")
+    guard let space = SpaceKind(rawValue: spaceText) else {
+      throw PredictorError("adapted predictor: metadata 'space' is '\(spaceText.prefix(40))': expected nb201 or ofa")
+    }
+    let recipeText = try text("normalisation")
+    guard let recipe = NormalisationRecipe(rawValue: recipeText) else {
+      throw PredictorError("adapted predictor: metadata 'normalisation' is '\(recipeText.prefix(40))': expected "
+                           + NormalisationRecipe.allCases.map(\.rawValue).joined(separator: " or "))
+    }
+    let a = try number("norm_a"), b = try number("norm_b")
+    switch recipe {
+    case .logRef:
+      guard b > 0, abs(a) <= 100, b <= 100 else {
+        throw PredictorError("adapted predictor: norm_a \(a), norm_b \(b) are not usable log-latency constants: "
+                             + "expected |norm_a| <= 100 and 0 < norm_b <= 100")
+      }
+    case .helpMinMax:
+      guard a > 0, b > a, b <= 1e9 else {
+        throw PredictorError("adapted predictor: norm_a \(a), norm_b \(b) are not a latency range: expected 0 < norm_a < norm_b")
+      }
+    }
+    let live = try text("live_feature")
+    guard live == "true" || live == "false" else {
+      throw PredictorError("adapted predictor: metadata 'live_feature' is '\(live.prefix(40))': expected true or false")
+    }
+    guard let hw = tensors["hw_embedding"], hw.shape.count == 2, hw.shape[0] == 1, (1...4096).contains(hw.shape[1]) else {
+      throw PredictorError("adapted predictor: tensor hw_embedding is missing or not 1 x N (N = reference count)")
+    }
+    var config = NetworkConfig(space: space, liveFeature: live == "true", hwDim: hw.shape[1], zModulator: false)
+    config.hidden = try integer("hidden", 1...4096)
+    let count = md["members"] == nil ? 1 : try integer("members", 1...64)
+    var layout: [String: [Int]] = ["hw_embedding": [1, config.hwDim]]
+    for k in 0..<count {
+      for s in config.predictorShapes { layout[(k == 0 ? "" : "member\(k).") + s.0] = [s.1, s.2] }
+    }
+    let stored = StoredTensors(tensors: tensors, metadata: md)
+    try stored.verifyLayout(layout, origin: "adapted predictor")
+    try stored.verifyMagnitudes(origin: "adapted predictor")
     var members: [[[Float]]] = []
     for k in 0..<count {
-      var params: [[Float]] = []
-      for s in config.predictorShapes {
+      members.append(try config.predictorShapes.map { s in
         let name = (k == 0 ? "" : "member\(k).") + s.0
-        guard let t = tensors[name], t.data.count == s.1 * s.2 else {
-          throw PredictorError("adapted predictor: tensor '\(name)' missing or not \(s.1)x\(s.2)")
-        }
-        params.append(t.data)
-      }
-      members.append(params)
+        guard let t = tensors[name] else { throw PredictorError("adapted predictor: tensor '\(name)' missing") }
+        return t.data
+      })
     }
     self.init(config: config, members: members,
               normaliser: DeviceNormaliser(recipe: recipe, a: a, b: b, embedding: hw.data), metadata: md)

@@ -78,13 +78,22 @@ public final class MetaPredictor {
     var config = NetworkConfig(space: space, liveFeature: md["live_feature"] == "true", hwDim: refs.count,
                                zModulator: md["z_modulator"] == "true")
     if let h = md["hidden"], let hv = Int(h) { config.hidden = hv }
-    func tensor(_ name: String, _ r: Int, _ c: Int) throws -> Tensor {
-      guard let t = stored.tensors[name] else { throw PredictorError("\(origin): tensor '\(name)' missing") }
-      guard t.data.count == r * c else { throw PredictorError("\(origin): tensor '\(name)' has \(t.data.count) values, expected \(r)x\(c)") }
-      return Tensor(rows: r, cols: c, data: t.data, requiresGrad: true)
+    guard let members = Int(md["members"] ?? "1"), members >= 1, members <= 64 else {
+      throw PredictorError("\(origin): metadata members '\(md["members"] ?? "")' is not an integer in 1...64")
     }
-    guard let members = Int(md["members"] ?? "1"), members >= 1 else {
-      throw PredictorError("\(origin): metadata members '\(md["members"] ?? "")' is not a positive integer")
+    // Exactly the tensors this configuration declares, with exactly their shapes (not just their counts).
+    var layout: [String: [Int]] = [:]
+    for k in 0..<members {
+      let pre = k == 0 ? "" : "member\(k)."
+      for s in config.predictorShapes { layout[pre + s.0] = [s.1, s.2]; layout[pre + "lr." + s.0] = [s.1, s.2] }
+      for s in config.zShapes { layout[pre + s.0] = [s.1, s.2] }
+    }
+    try stored.verifyLayout(layout, origin: origin)
+    func tensor(_ name: String, _ r: Int, _ c: Int) throws -> Tensor {
+      guard let t = stored.tensors[name], t.shape == [r, c] else {
+        throw PredictorError("\(origin): tensor '\(name)' missing or not \(r)x\(c)")
+      }
+      return Tensor(rows: r, cols: c, data: t.data, requiresGrad: true)
     }
     let states = try (0..<members).map { k -> MetaState in
       let pre = k == 0 ? "" : "member\(k)."

@@ -49,7 +49,7 @@ public enum TensorFileError: Error, Equatable, Sendable, CustomStringConvertible
   case formatMismatch(found: String, expected: String)
   /// The file was written by a newer helpprof than this reader supports.
   case newerFormatVersion(found: Int, supported: Int)
-  /// The stored checksum differs from the checksum of the tensors.
+  /// The stored checksum differs from the checksum of the tensors and metadata.
   case checksumMismatch(stored: String, computed: String)
 
   public var description: String {
@@ -90,7 +90,7 @@ public enum TensorFileError: Error, Equatable, Sendable, CustomStringConvertible
     case .newerFormatVersion(let found, let supported):
       return "format version \(found) is newer than this helpprof supports (\(supported)): upgrade helpprof"
     case .checksumMismatch(let stored, let computed):
-      return "checksum mismatch: file says \(stored), tensors hash to \(computed) (file corrupted or edited)"
+      return "checksum mismatch: file says \(stored), its tensors and metadata hash to \(computed) (file corrupted or edited)"
     }
   }
 }

@@ -107,7 +107,11 @@ extension ArchCommand {
     @Option(name: .long, help: "Seed of the sampler (SplitMix64).")
     var seed: UInt64 = 0
 
-    @Option(name: .long, help: "Width multiplier 1.0 or 1.2 (for --sample, and for --config text without w=).")
+    /// `--sample`'s width when `--width` is not given: 1.2, the width of the profiles, the bundled OFA
+    /// meta-predictor and `adapt`'s candidate pool, so sampled subnets can be predicted as they are.
+    static let defaultSampleWidth = OFAWidth.w12
+
+    @Option(name: .long, help: "Width multiplier 1.0 or 1.2 (for --sample, default 1.2 like the profiles and predictors; and for --config text without w=).")
     var width: String?
 
     @Flag(name: .long, help: "Print JSON instead of text.")
@@ -124,7 +128,7 @@ extension ArchCommand {
           guard (1...100_000).contains(count) else {
             throw fail("--sample \(count) out of range: expected 1...100000")
           }
-          configs = OFAConfig.sample(count: count, seed: seed, width: width ?? .w10)
+          configs = OFAConfig.sample(count: count, seed: seed, width: width ?? Self.defaultSampleWidth)
         case (nil, nil):
           throw fail("no subnet given: expected --config TEXT or --sample K")
         case (_?, _?):

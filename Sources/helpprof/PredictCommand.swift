@@ -68,6 +68,7 @@ struct PredictCommand: ParsableCommand {
     }
     let loaded = try AdaptFlow.loadPredictor(path: predictor)
     let space = loaded.metadata.space
+    let width = loaded.metadata.ofaWidth
     var items: [(index: Int?, arch: String)] = []
     func nb201Only(_ what: String) throws {
       guard space == .nb201 else { throw fail("\(what) needs an nb201 predictor; \(predictor) is for \(space.rawValue)", HelpExit.usage) }
@@ -86,10 +87,13 @@ struct PredictCommand: ParsableCommand {
     for c in config {
       guard space == .ofa else { throw fail("--config needs an ofa predictor; \(predictor) is for \(space.rawValue)", HelpExit.usage) }
       let parsed: OFAConfig
-      do { parsed = try OFAConfig(text: c) } catch { throw fail("--config '\(c)': \(error)", HelpExit.usage) }
+      do { parsed = try AdaptFlow.ofaConfig(c, defaultWidth: width) } catch {
+        throw fail("--config '\(c.prefix(200))': \(error)", HelpExit.usage)
+      }
+      try checkWidth(parsed, want: width, "--config", HelpExit.usage)
       items.append((nil, parsed.text))
     }
-    if let f = archsFile { items += try readArchsFile(f, space: space) }
+    if let f = archsFile { items += try readArchsFile(f, space: space, width: width) }
 
     var keys: [ArchKey] = []
     keys.reserveCapacity(items.count + (all ? NB201Index.count : 0))
@@ -138,7 +142,7 @@ struct PredictCommand: ParsableCommand {
   }
 
   /// Reads one architecture per line (index, NB201 string or OFA config; '#' comments), or a CSV with header.
-  private func readArchsFile(_ path: String, space: SpaceKind) throws -> [(index: Int?, arch: String)] {
+  private func readArchsFile(_ path: String, space: SpaceKind, width: OFAWidth?) throws -> [(index: Int?, arch: String)] {
     let text: String
     do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
       throw fail("cannot read --archs-file \(path): \((error as NSError).localizedDescription)", HelpExit.failure)
@@ -153,22 +157,30 @@ struct PredictCommand: ParsableCommand {
         }.joined(separator: "\n")
       }
       let rows = try MeasurementsCSV.parse(withLatency, source: path)
-      return try rows.enumerated().map { n, r in try resolve(index: r.index, text: r.arch, space: space, where: "\(path) row \(n + 1)") }
+      return try rows.enumerated().map { n, r in try resolve(index: r.index, text: r.arch, space: space, width: width, where: "\(path) row \(n + 1)") }
     }
     var out: [(index: Int?, arch: String)] = []
     for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
       let line = raw.trimmingCharacters(in: .whitespaces)
       if line.isEmpty || line.hasPrefix("#") { continue }
       if let i = Int(line) {
-        out.append(try resolve(index: i, text: nil, space: space, where: "\(path) line \(n + 1)"))
+        out.append(try resolve(index: i, text: nil, space: space, width: width, where: "\(path) line \(n + 1)"))
       } else {
-        out.append(try resolve(index: nil, text: line, space: space, where: "\(path) line \(n + 1)"))
+        out.append(try resolve(index: nil, text: line, space: space, width: width, where: "\(path) line \(n + 1)"))
       }
     }
     return out
   }
 
-  private func resolve(index: Int?, text: String?, space: SpaceKind, where place: String) throws -> (index: Int?, arch: String) {
+  /// Refuses an OFA subnet of another width than the predictor's (its encoding has no width: the predictor
+  /// would answer for its own).
+  private func checkWidth(_ c: OFAConfig, want: OFAWidth?, _ place: String, _ code: ExitCode) throws {
+    guard let want, c.width != want else { return }
+    throw fail("\(place): the subnet has width \(c.width.rawValue) but \(predictor) was adapted on width \(want.rawValue) "
+               + "subnets: give w=\(want.rawValue) (or adapt a predictor on w=\(c.width.rawValue) measurements)", code)
+  }
+
+  private func resolve(index: Int?, text: String?, space: SpaceKind, width: OFAWidth?, where place: String) throws -> (index: Int?, arch: String) {
     switch space {
     case .nb201:
       if let t = text {
@@ -183,9 +195,12 @@ struct PredictCommand: ParsableCommand {
       return (i, try NB201Index.cell(at: i).archString)
     case .ofa:
       guard let t = text else { throw fail("\(place): OFA needs config text, not an index", HelpExit.dataError) }
-      do { return (index, try OFAConfig(text: t).text) } catch {
+      let c: OFAConfig
+      do { c = try AdaptFlow.ofaConfig(t, defaultWidth: width) } catch {
         throw fail("\(place): '\(t.prefix(80))' is not an OFA config: \(error)", HelpExit.dataError)
       }
+      try checkWidth(c, want: width, place, HelpExit.dataError)
+      return (index, c.text)
     }
   }
 }

@@ -44,35 +44,16 @@ struct ReportCommand: ParsableCommand {
     let loaded = try AdaptFlow.loadPredictor(path: predictor)
     let md = loaded.metadata
     let rows = try MeasurementsCSV.read(path: measurements)
-    var archs: [String] = []
-    var labels: [String] = []
-    for (n, r) in rows.enumerated() {
-      let line = n + 2
-      switch md.space {
-      case .nb201:
-        let cell: NB201Cell
-        if let a = r.arch, let c = try? NB201Cell(archString: a) {
-          cell = c
-        } else if let i = r.index, NB201Index.range.contains(i) {
-          cell = try NB201Index.cell(at: i)
-        } else {
-          throw OnboardingError.badMeasurementsCSV(path: measurements, line: line, reason: "no valid NB201 arch_index or arch_str")
-        }
-        archs.append(cell.archString)
-        labels.append("#\(NB201Index.index(of: cell)) \(cell.archString)")
-      case .ofa:
-        guard let a = r.arch, let c = try? OFAConfig(text: a) else {
-          throw OnboardingError.badMeasurementsCSV(path: measurements, line: line, reason: "arch_str is not an OFA config")
-        }
-        archs.append(c.text)
-        labels.append(c.text)
-      }
-    }
+    // The same resolution as `adapt --measurements`: index/arch agreement, the predictor's OFA width,
+    // identical duplicates merged (counted once), conflicting ones refused.
+    let resolved = try MeasurementResolver.resolve(rows, space: md.space, ofaWidth: md.ofaWidth, source: measurements)
+    let archs = resolved.map(\.arch)
+    let labels = resolved.map { r in md.space == .nb201 ? "#\(r.index ?? -1) \(r.arch)" : r.arch }
     guard archs.count >= 2 else {
-      throw OnboardingError.invalidArgument("\(measurements) has \(archs.count) rows: a report needs at least 2")
+      throw OnboardingError.invalidArgument("\(measurements) has \(archs.count) distinct architectures: a report needs at least 2")
     }
     let predicted = try loaded.predictMs(archs)
-    let measured = rows.map(\.latencyMs)
+    let measured = resolved.map(\.latencyMs)
     let metrics = try ValidationMetrics(predicted: predicted, measured: measured)
     let p = md.provenance
     let s = p.settings
@@ -88,7 +69,8 @@ struct ReportCommand: ParsableCommand {
       ("reference architectures", "\(md.referenceArchs.count): " + md.referenceArchs.map { String($0.index) }.joined(separator: ", ")),
       ("reference latencies (ms)", md.referenceLatencyMs.map { String(format: "%.3f", $0) }.joined(separator: ", ")),
       ("adapted", "\(p.createdAt) by helpprof \(p.helpprofVersion)"),
-      ("measurements", "\(measurements) (\(rows.count) rows)"),
+      ("measurements", "\(measurements) (\(resolved.count) architectures"
+        + (resolved.count == rows.count ? ")" : ", \(rows.count - resolved.count) duplicate rows merged)")),
       ("host warnings", md.host.warnings.isEmpty ? "none" : md.host.warnings.joined(separator: "; ")),
     ]
     let points = zip(labels, zip(predicted, measured)).map { ReportHTML.Point(label: $0, predictedMs: $1.0, measuredMs: $1.1) }

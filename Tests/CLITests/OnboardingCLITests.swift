@@ -138,11 +138,13 @@ final class OnboardingCLITests: XCTestCase {
     let dir = try makeTempDir()
     defer { try? FileManager.default.removeItem(at: dir) }
     let cases: [(String, String)] = [
-      (try edited(dir, "newer.helpp", replace: "\"format_version\":\"1\"", with: "\"format_version\":\"2\""), "newer"),
+      (try edited(dir, "newer.helpp", replace: "\"format_version\":\"2\"", with: "\"format_version\":\"3\""), "newer"),
       (try edited(dir, "corrupt.helpp", flipByteFromEnd: 5), "checksum mismatch"),
       (try edited(dir, "short.helpp", truncateTo: 5), "at least 8"),
       (try edited(dir, "cut.helpp", truncateTo: 10_000), "data_offsets"),
-      (try edited(dir, "space.helpp", replace: "\"space\":\"nb201\"", with: "\"space\":\"ofa\"  "), "fc1.weight"),
+      // Metadata is covered by the checksum (issue 14 #2; before, this edit reached the tensor-layout check).
+      (try edited(dir, "space.helpp", replace: "\"space\":\"nb201\"", with: "\"space\":\"ofa\"  "), "checksum mismatch"),
+      (try edited(dir, "norm.helpp", replace: "\"norm_a\":\"0.8", with: "\"norm_a\":\"0.9"), "checksum mismatch"),
       (try edited(dir, "dtype.helpp", replace: "\"dtype\":\"F32\"", with: "\"dtype\":\"F16\""), "dtype 'F16'"),
     ]
     for (path, message) in cases {

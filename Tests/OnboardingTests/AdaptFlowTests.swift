@@ -32,7 +32,7 @@ final class AdaptFlowTests: XCTestCase {
   func testShotsFromCSV() throws {
     let refs = try ReferenceSet.helpDefaults(.nb201)
     let cell7 = try NB201Index.cell(at: 7).archString
-    let rows = [MeasuredArch(index: 7, arch: nil, latencyMs: 1), MeasuredArch(index: nil, arch: cell7, latencyMs: 2),
+    let rows = [MeasuredArch(index: 7, arch: nil, latencyMs: 1), MeasuredArch(index: nil, arch: cell7, latencyMs: 1),
                 MeasuredArch(index: refs[0].index, arch: nil, latencyMs: 3), MeasuredArch(index: 8, arch: nil, latencyMs: 4),
                 MeasuredArch(index: 9_000, arch: nil, latencyMs: 5)]
     let all = try AdaptFlow.shotsFromCSV(rows, space: .nb201, count: nil, seed: 1, references: refs, source: "m.csv")
@@ -48,6 +48,25 @@ final class AdaptFlowTests: XCTestCase {
     }
     let range = [MeasuredArch(index: 20_000, arch: nil, latencyMs: 1)]
     XCTAssertThrowsError(try AdaptFlow.shotsFromCSV(range, space: .nb201, count: nil, seed: 1, references: refs, source: "m.csv"))
+    // Issue 14 #5: one architecture with two different latencies is an error naming it (before: the first row
+    // won silently); identical duplicates are merged (above).
+    let conflict = [MeasuredArch(index: 4, arch: nil, latencyMs: 1), MeasuredArch(index: 7, arch: nil, latencyMs: 999),
+                    MeasuredArch(index: nil, arch: cell7, latencyMs: 1.2)]
+    XCTAssertThrowsError(try AdaptFlow.shotsFromCSV(conflict, space: .nb201, count: nil, seed: 1, references: refs, source: "m.csv")) {
+      XCTAssertTrue("\($0)".contains("m.csv line 4: \(cell7) is measured twice with different latencies (999.0 ms on line 3"), "\($0)")
+    }
+    // OFA: rows take the references' width when they give none; another width is refused.
+    let ofaRefs = [ReferenceArch(index: 0, arch: OFAConfig.sample(count: 1, seed: 1, width: .w12)[0].text)]
+    let sub = OFAConfig.sample(count: 1, seed: 2, width: .w12)[0]
+    let noWidth = sub.text.replacingOccurrences(of: " w=1.2", with: "")
+    let ofaShots = try AdaptFlow.shotsFromCSV([MeasuredArch(index: nil, arch: noWidth, latencyMs: 2)], space: .ofa, count: nil,
+                                              seed: 1, references: ofaRefs, source: "m.csv")
+    XCTAssertEqual(ofaShots.map(\.arch), [sub.text])
+    let w10 = sub.text.replacingOccurrences(of: "w=1.2", with: "w=1.0")
+    XCTAssertThrowsError(try AdaptFlow.shotsFromCSV([MeasuredArch(index: nil, arch: w10, latencyMs: 2)], space: .ofa, count: nil,
+                                                    seed: 1, references: ofaRefs, source: "m.csv")) {
+      XCTAssertTrue("\($0)".contains("width 1.0 but the predictor's references are width 1.2"), "\($0)")
+    }
     let ofaNoText = [MeasuredArch(index: 3, arch: nil, latencyMs: 1)]
     XCTAssertThrowsError(try AdaptFlow.shotsFromCSV(ofaNoText, space: .ofa, count: nil, seed: 1, references: [], source: "m.csv")) {
       XCTAssertTrue("\($0)".contains("OFA rows need arch_str"), "\($0)")

@@ -44,8 +44,18 @@ final class PredictorMetadataTests: XCTestCase {
     let good = try Self.file()
     expect(good, expectedSpace: .ofa, "is for search space 'nb201': expected 'ofa'")
     var newer = good
-    newer.metadata["format_version"] = "2"
+    newer.metadata["format_version"] = "3"
     expect(newer, "newer than this helpprof supports")
+    var older = good
+    older.metadata["format_version"] = "1"
+    older.sealChecksum()
+    expect(older, "older helpprof")
+    for text in [" 2", "+2", "2.0", "0x2"] {
+      var odd = good
+      odd.metadata["format_version"] = text
+      odd.sealChecksum()
+      expect(odd, "expected a positive integer")
+    }
     var other = good
     other.metadata["format"] = "something"
     expect(other, "file format is 'something'")
@@ -65,5 +75,49 @@ final class PredictorMetadataTests: XCTestCase {
     expect(resealed { $0["device_embedding"] = "[0, null, 1]" }, "device_embedding")
     expect(resealed { $0["reference_latency_ms"] = "[1, -2, 3]" }, "positive number")
     expect(resealed { $0["provenance"] = "{}" }, "provenance")
+    // A nested-JSON bomb is refused before any parser recurses into it.
+    expect(resealed { $0["host"] = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) },
+           "nests deeper than 32")
+    expect(resealed { $0["ofa_width"] = "1.2" }, "only for ofa")
+  }
+
+  /// Issue 14 #2: every metadata entry is covered by the checksum. Before, one flipped bit in `norm_a` (or any
+  /// other metadata value) loaded silently and moved every prediction.
+  func testChecksumCoversMetadata() throws {
+    let good = try Self.file()
+    XCTAssertNoThrow(try PredictorMetadata(file: good, source: "p.helpp"))
+    for key in good.metadata.keys.sorted() where key != "checksum" {
+      var flipped = good
+      var bytes = Array(flipped.metadata[key, default: ""].utf8)
+      bytes[bytes.count / 2] ^= 0x01
+      flipped.metadata[key] = String(decoding: bytes, as: UTF8.self)
+      // format and format_version are read first (a foreign or newer file says so rather than "corrupted").
+      expect(flipped, key.hasPrefix("format") ? "p.helpp" : "checksum mismatch")
+    }
+    var added = good
+    added.metadata["norm_a"] = "0.5"
+    expect(added, "checksum mismatch")
+  }
+
+  /// Issue 14 #1: an OFA predictor records its supernet width, and its references must be of that width.
+  func testOFAWidthIsRecordedAndChecked() throws {
+    let ofaRef = ReferenceArch(index: 0, arch: OFAConfig.sample(count: 1, seed: 3, width: .w12)[0].text)
+    var meta = Self.sample()
+    meta = PredictorMetadata(space: .ofa, modelJSON: meta.modelJSON, targetNormalisationJSON: meta.targetNormalisationJSON,
+                             referenceArchs: [ofaRef], referenceLatencyMs: [1], deviceEmbedding: [0], host: meta.host,
+                             provenance: meta.provenance, validation: nil)
+    XCTAssertEqual(meta.ofaWidth, .w12)
+    let f = try Self.file(meta)
+    XCTAssertEqual(f.metadata["ofa_width"], "1.2")
+    XCTAssertEqual(try PredictorMetadata(file: f, source: "p.helpp").ofaWidth, .w12)
+    func resealed(_ edit: (inout [String: String]) -> Void) -> TensorFile {
+      var g = f
+      edit(&g.metadata)
+      g.sealChecksum()
+      return g
+    }
+    expect(resealed { $0["ofa_width"] = nil }, "'ofa_width' is missing")
+    expect(resealed { $0["ofa_width"] = "1.5" }, "expected 1.0 or 1.2")
+    expect(resealed { $0["ofa_width"] = "1.0" }, "is not an OFA config of width 1.0")
   }
 }

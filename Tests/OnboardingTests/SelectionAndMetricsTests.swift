@@ -85,7 +85,13 @@ final class MeasurementsCSVTests: XCTestCase {
     bad("arch_index,foo\n1,2\n", "no latency_ms")
     bad("latency_ms\n1\n", "neither arch_index nor arch_str")
     bad("arch_index,latency_ms\n1,fast\n", "line 2: latency_ms 'fast'")
-    bad("arch_index,latency_ms\n1,-3\n", "positive number")
+    bad("arch_index,latency_ms\n1,-3\n", "expected a decimal number of milliseconds in 1e-06...1000000.0")
+    // Issue 14 #5: implausible latencies and number dialects are refused (before: 1e-300 and 0x1p3 = 8 accepted).
+    for text in ["1e-300", "0", "1e7", "0x1p3", "inf", "nan", "1_0", "+2", ".5", "2.", "1,5"] {
+      bad("arch_index,latency_ms\n1,\"\(text)\"\n", "latency_ms '\(text)'")
+    }
+    bad("arch_index,latency_ms\n+1,2\n", "arch_index '+1'")
+    bad("arch_index,latency_ms\n0x1,2\n", "arch_index '0x1'")
     bad("arch_index,latency_ms\n1,2,3\n", "3 fields: expected 2")
     bad("arch_index,latency_ms\nx,2\n", "arch_index 'x'")
     bad("arch_str,latency_ms\n\"abc,2\n", "unterminated")

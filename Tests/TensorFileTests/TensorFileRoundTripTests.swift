@@ -104,9 +104,33 @@ final class TensorFileRoundTripTests: XCTestCase {
     file.sealChecksum()
     let back = try TensorFile(bytes: try file.serialized())
     XCTAssertNoThrow(try back.verifyChecksum())
-    // Naive reference: sha256 of "a\0" + bytes(a) + "b\0" + bytes(b).
-    let ref = SHA256.hex(Array("a".utf8) + [0] + leBytes([1, 2]) + Array("b".utf8) + [0] + leBytes([3]))
+    // Naive reference: the domain tag, then per tensor "T" str(name) str(dtype) u64(ndim) u64(dims) u64(n) bytes.
+    func u64(_ v: Int) -> [UInt8] { (0..<8).map { UInt8((v >> (8 * $0)) & 0xFF) } }
+    func str(_ s: String) -> [UInt8] { u64(s.utf8.count) + Array(s.utf8) }
+    let ref = SHA256.hex(Array("helpprof-checksum-2".utf8) + [0]
+      + [0x54] + str("a") + str("F32") + u64(1) + u64(2) + u64(8) + leBytes([1, 2])
+      + [0x54] + str("b") + str("F32") + u64(1) + u64(1) + u64(4) + leBytes([3]))
     XCTAssertEqual(back.metadata["checksum"], "sha256:" + ref)
+    // Metadata is covered (issue 14 #2): with an entry "k" = "v", the stream ends "M" str("k") str("v").
+    var withMeta = file
+    withMeta.metadata["k"] = "v"
+    withMeta.sealChecksum()
+    XCTAssertEqual(withMeta.metadata["checksum"], "sha256:" + SHA256.hex(Array("helpprof-checksum-2".utf8) + [0]
+      + [0x54] + str("a") + str("F32") + u64(1) + u64(2) + u64(8) + leBytes([1, 2])
+      + [0x54] + str("b") + str("F32") + u64(1) + u64(1) + u64(4) + leBytes([3]) + [0x4D] + str("k") + str("v")))
+    var flipped = withMeta
+    flipped.metadata["k"] = "w"
+    XCTAssertThrowsError(try flipped.verifyChecksum()) { error in
+      guard case TensorFileError.checksumMismatch = error else { return XCTFail("got \(error)") }
+    }
+    var reshaped = withMeta
+    reshaped.tensors["a"] = try Tensor(floats: [1, 2], shape: [2, 1])
+    XCTAssertThrowsError(try reshaped.verifyChecksum(), "the shape is covered")
+    var upper = withMeta
+    upper.metadata["checksum"] = withMeta.metadata["checksum"]?.uppercased().replacingOccurrences(of: "SHA256:", with: "sha256:")
+    XCTAssertThrowsError(try upper.verifyChecksum()) { error in
+      guard case TensorFileError.badMetadataValue = error else { return XCTFail("got \(error)") }
+    }
     var edited = back
     edited.tensors["b"] = try Tensor(floats: [3.0001])
     XCTAssertThrowsError(try edited.verifyChecksum()) { error in
@@ -171,8 +195,8 @@ final class TensorFileRoundTripTests: XCTestCase {
 /// (tools/tests/test_safetensors_reader.py) parse that file with numpy alone and check the same values and the
 /// same file SHA-256, so Swift writer and Python reader agree byte for byte.
 final class TensorFileCrossCheckTests: XCTestCase {
-  static let fileSHA256 = "04944e923a98fcb6201717804a45e5306e60766724c782dd360bf42b4ebac9ce"
-  static let tensorChecksum = "sha256:638e9b9ce0a53ab2fcf153e94f06fe20ddc72da7475b7d47bcb0aaac88c5550a"
+  static let fileSHA256 = "d5c9896d5e6b5bd7b2e5bcaa87823937d48972c9658a9d04dc01bb936e9649c0"
+  static let tensorChecksum = "sha256:53eda35dc325973897440c603a435f8e3429ba27e8684b3884da271a389cb6ec"
 
   func testCrossCheckFixtureBytes() throws {
     var f = TensorFile()
@@ -186,5 +210,8 @@ final class TensorFileCrossCheckTests: XCTestCase {
     f.sealChecksum()
     XCTAssertEqual(f.metadata["checksum"], Self.tensorChecksum)
     XCTAssertEqual(SHA256.hex(try f.serialized()), Self.fileSHA256)
+    if let out = ProcessInfo.processInfo.environment["HELPPROF_WRITE_CROSSCHECK"] {
+      try Data(try f.serialized()).write(to: URL(fileURLWithPath: out))
+    }
   }
 }

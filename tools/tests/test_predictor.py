@@ -8,8 +8,9 @@ import subprocess
 import numpy as np
 import pytest
 
-from helpprof_predictor import (PredictorFileError, load_predictor, load_safetensors, nb201_arch_string,
-                                nb201_ops_from_index, nb201_parse, tensor_checksum, ofa_encode, ofa_parse)
+import helpprof_predictor as hp
+from helpprof_predictor import (ArchError, PredictorFileError, load_predictor, load_safetensors, nb201_arch_string,
+                                nb201_ops_from_index, nb201_parse, ofa_encode, ofa_parse)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "fixtures")
@@ -18,24 +19,12 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 
 
 def write_safetensors(path, tensors, metadata):
-    """Minimal safetensors writer (sorted names, header padded to 8 bytes) for building bad files."""
-    header, blobs, offset = {}, [], 0
-    if metadata:
-        header["__metadata__"] = metadata
-    for name in sorted(tensors):
-        data = np.ascontiguousarray(tensors[name], dtype="<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(np.shape(tensors[name])), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as handle:
-        handle.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+    """helpprof's layout (sorted names, header padded to 8 bytes), for building bad files."""
+    hp.write_safetensors(path, {k: np.asarray(v, dtype=np.float32) for k, v in tensors.items()}, metadata)
 
 
 def resealed(tensors, metadata):
-    raw = {k: np.ascontiguousarray(v, dtype="<f4").tobytes() for k, v in tensors.items()}
-    return dict(metadata, checksum=tensor_checksum(raw))
+    return hp.seal_metadata({k: np.asarray(v, dtype=np.float32) for k, v in tensors.items()}, metadata)
 
 
 def test_matches_swift_predictions_within_1e4():
@@ -82,10 +71,10 @@ def test_wrong_space_newer_version_and_format(tmp_path, parts):
     with pytest.raises(PredictorFileError, match="expected 'ofa'"):
         load_predictor(NB201_FILE, expected_space="ofa")
     path = str(tmp_path / "newer.helpp")
-    write_safetensors(path, tensors, dict(metadata, format_version="2"))
+    write_safetensors(path, tensors, resealed(tensors, dict(metadata, format_version="3")))
     with pytest.raises(PredictorFileError, match="newer"):
         load_predictor(path)
-    write_safetensors(path, tensors, dict(metadata, format="something-else"))
+    write_safetensors(path, tensors, resealed(tensors, dict(metadata, format="something-else")))
     with pytest.raises(PredictorFileError, match="expected 'helpprof-predictor'"):
         load_predictor(path)
 
@@ -131,10 +120,11 @@ def test_nan_and_truncation(tmp_path, parts):
 
 def test_bad_architectures_are_clear_errors():
     p = load_predictor(NB201_FILE)
-    with pytest.raises(PredictorFileError, match="out of range"):
+    with pytest.raises(ArchError, match="out of range"):
         p.predict_ms([15625])
-    with pytest.raises(PredictorFileError, match="arch string"):
+    with pytest.raises(ArchError, match="arch string"):
         p.predict_ms(["|conv~0|+|"])
+    assert not issubclass(ArchError, PredictorFileError) and not issubclass(PredictorFileError, ArchError)
 
 
 def test_ofa_encoding_layout():
@@ -143,7 +133,7 @@ def test_ofa_encoding_layout():
     assert f.shape == (145,) and f.sum() == 2 * (2 + 3 + 4 + 2 + 3) + 1
     assert f[0] == 1 and f[3 + 1] == 1 and f[60 + 2] == 1 and f[144] == 1
     assert f[3 * 2:3 * 4].sum() == 0  # stage 0 has depth 2: slots 2 and 3 inactive
-    with pytest.raises(PredictorFileError):
+    with pytest.raises(ArchError):
         ofa_parse("r=225 d=2,2,2,2,2 ks=" + ",".join(["3"] * 20) + " e=" + ",".join(["3"] * 20))
 
 

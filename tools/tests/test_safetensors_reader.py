@@ -7,13 +7,13 @@ import struct
 import numpy as np
 import pytest
 
-from helpprof_predictor import (PredictorFileError, parse_safetensors, load_safetensors, tensor_checksum,
+from helpprof_predictor import (PredictorFileError, content_checksum, parse_safetensors, load_safetensors,
                                 verify_checksum, verify_format, verify_layout)
 
 FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "crosscheck.safetensors")
 # Pinned by Tests/TensorFileTests (TensorFileCrossCheckTests): the Swift writer produces exactly these bytes.
-FILE_SHA256 = "04944e923a98fcb6201717804a45e5306e60766724c782dd360bf42b4ebac9ce"
-TENSOR_CHECKSUM = "sha256:638e9b9ce0a53ab2fcf153e94f06fe20ddc72da7475b7d47bcb0aaac88c5550a"
+FILE_SHA256 = "d5c9896d5e6b5bd7b2e5bcaa87823937d48972c9658a9d04dc01bb936e9649c0"
+TENSOR_CHECKSUM = "sha256:53eda35dc325973897440c603a435f8e3429ba27e8684b3884da271a389cb6ec"
 
 
 def raw_file(header, data=b"", length=None):
@@ -39,8 +39,8 @@ def test_swift_written_fixture_parses_with_numpy():
     np.testing.assert_array_equal(tensors["i32"], np.array([[np.iinfo(np.int32).min], [5]], dtype=np.int32))
     assert metadata["note"] == 'é "q"'
     assert verify_format(metadata, "helpprof-crosscheck", 1) == 1
-    assert tensor_checksum(raw) == TENSOR_CHECKSUM
-    verify_checksum(metadata, raw)
+    assert content_checksum(tensors, metadata, raw) == TENSOR_CHECKSUM == metadata["checksum"]
+    verify_checksum(metadata, raw, tensors)
     # Header padded to a multiple of 8 like the safetensors package does.
     assert struct.unpack("<Q", data[:8])[0] % 8 == 0
 
@@ -95,9 +95,17 @@ def test_checksum_format_and_layout_checks():
     tensors, metadata, raw = load_safetensors(FIXTURE)
     edited = dict(raw, scalar=f32(8))
     with pytest.raises(PredictorFileError, match="checksum mismatch"):
-        verify_checksum(metadata, edited)
+        verify_checksum(metadata, edited, tensors)
+    # Metadata is covered too (issue 14 #2): one changed character of any entry is a mismatch.
+    for key in metadata:
+        if key != "checksum":
+            changed = dict(metadata, **{key: metadata[key][:-1] + chr(ord(metadata[key][-1]) ^ 1)})
+            with pytest.raises(PredictorFileError, match="checksum mismatch"):
+                verify_checksum(changed, raw, tensors)
+    with pytest.raises(PredictorFileError, match="checksum mismatch"):
+        verify_checksum(dict(metadata, extra="1"), raw, tensors)
     with pytest.raises(PredictorFileError, match="'checksum' is missing"):
-        verify_checksum({}, raw)
+        verify_checksum({}, raw, tensors)
     with pytest.raises(PredictorFileError, match="newer"):
         verify_format(dict(metadata, format_version="2"), "helpprof-crosscheck", 1)
     with pytest.raises(PredictorFileError, match="expected 'other'"):
@@ -115,8 +123,10 @@ def test_checksum_format_and_layout_checks():
 
 
 def test_missing_file_is_a_clear_error(tmp_path):
-    with pytest.raises(PredictorFileError, match="cannot read"):
+    from helpprof_predictor import PredictorIOError
+    with pytest.raises(PredictorIOError, match="cannot access .*absent.helpp: No such file") as info:
         load_safetensors(str(tmp_path / "absent.helpp"))
+    assert info.value.exit_code == 1  # a run-time failure, as helpprof's io errors
 
 
 def test_truncations_never_crash():

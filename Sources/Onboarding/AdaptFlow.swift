@@ -257,7 +257,8 @@ public enum AdaptFlow {
       file = try TensorFile.read(path: path)
     } catch let e as TensorFileError {
       if case .io(let p, let reason) = e { throw OnboardingError.io(path: p, reason: reason) }
-      throw OnboardingError.badPredictor(path: path, reason: e.description)
+      throw OnboardingError.badPredictor(path: path,
+                                         reason: FileKind.wrongKindHint(path, expected: "a predictor file") ?? e.description)
     }
     let meta = try PredictorMetadata(file: file, source: path, expectedSpace: expectedSpace)
     let predictor: AdaptedPredictor

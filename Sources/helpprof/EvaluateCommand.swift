@@ -47,6 +47,9 @@ struct EvaluateCommand: ParsableCommand {
     guard let proto = EvaluationProtocol(rawValue: protocolName) else { throw fail("--protocol \(protocolName): expected honest or help") }
     guard seeds > 0, shots >= 0 else { throw fail("--seeds must be > 0 and --shots ≥ 0") }
     guard (latencyCsv == nil) == (device == nil) else { throw fail("--latency-csv and --device go together") }
+    if let m = model, let hint = FileKind.wrongKindHint(m, expected: "a meta-predictor file") {
+      throw fail("--model \(m): \(hint)", HelpExit.dataError)
+    }
     var data: LatencyDataset
     let meta: MetaPredictor
     var sources: [String]

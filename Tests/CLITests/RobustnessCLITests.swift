@@ -128,4 +128,32 @@ final class RobustnessCLITests: XCTestCase {
     XCTAssertTrue(m.stderr.contains("no such file or directory"), m.stderr)
     XCTAssertFalse(m.stderr.contains("episodes"), "refused before training: \(m.stderr)")
   }
+
+  /// Before: a device profile as --predictor gave "header length 7310014143394744955"; a folder gave
+  /// "NSCocoaErrorDomain error 256"; a 112 KB config was echoed whole.
+  func testErrorTextNamesTheProblem() throws {
+    let dir = try makeTempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let device = dir.appendingPathComponent("device.json").path
+    try #"{"format": "helpprof-device-profile", "schema_version": 1}"#.write(toFile: device, atomically: false, encoding: .utf8)
+    let p = try runHelpprof(["predict", "--predictor", device, "--index", "1"])
+    XCTAssertEqual(p.status, 65, p.stderr)
+    XCTAssertTrue(p.stderr.contains("this is a device profile"), p.stderr)
+    let e = try runHelpprof(["evaluate", "--model", device])
+    XCTAssertEqual(e.status, 65, e.stderr)
+    XCTAssertTrue(e.stderr.contains("this is a device profile"), e.stderr)
+    XCTAssertEqual(e.stderr.components(separatedBy: "error:").count, 2, "one line: \(e.stderr)")
+    let folder = try runHelpprof(["predict", "--predictor", dir.path, "--index", "1"])
+    XCTAssertEqual(folder.status, 1, folder.stderr)
+    XCTAssertTrue(folder.stderr.contains("is a directory (EISDIR)"), folder.stderr)
+    XCTAssertFalse(folder.stderr.contains("NSCocoaErrorDomain"), folder.stderr)
+    let big = "r=224 " + String(repeating: "x", count: 112_000)
+    for args in [["arch", "ofa", "--config", big], ["predict", "--predictor",
+                 Self.fixtureDir.appendingPathComponent("ofa-test.helpp").path, "--config", big]] {
+      let r = try runHelpprof(args)
+      XCTAssertEqual(r.status, 64, String(r.stderr.prefix(300)))
+      XCTAssertLessThan(r.stderr.utf8.count, 600, String(r.stderr.prefix(300)))
+      XCTAssertTrue(r.stderr.contains("(112000 characters)"), String(r.stderr.prefix(300)))
+    }
+  }
 }

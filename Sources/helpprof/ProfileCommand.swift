@@ -105,6 +105,9 @@ struct ProfileCommand: ParsableCommand {
     s.pruneDeadOps = pruneDeadOps
     s.keepBN = keepBn
     s.counters = counters == "none" ? [] : counters.split(separator: ",").map { String($0) }
+    for c in s.counters {
+      if let why = CounterSet.invalidNameReason(c) { throw ProfilerError("--counters: \(why)") }
+    }
     guard let m = TimingMetric(rawValue: metric) else { throw ProfilerError("--metric '\(metric)': expected wall or cpu") }
     guard let pinReq = PinRequest(text: pin) else { throw ProfilerError("--pin '\(pin)': expected auto, none or a CPU number") }
     s.measurement.metric = m

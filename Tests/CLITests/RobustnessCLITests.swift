@@ -156,4 +156,17 @@ final class RobustnessCLITests: XCTestCase {
       XCTAssertTrue(r.stderr.contains("(112000 characters)"), String(r.stderr.prefix(300)))
     }
   }
+
+  /// Before: `*** buffer overflow detected ***` (exit 134) inside PAPI.
+  func testHugeCounterNameIsAUsageError() throws {
+    let dir = try makeTempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let name = String(repeating: "A", count: 9000)
+    for args in [["host", "--sample-seconds", "0", "--counters", name],
+                 ["profile", "--archs", "0", "--out", dir.appendingPathComponent("c.csv").path, "--counters", name]] {
+      let r = try runHelpprof(args)
+      XCTAssertEqual(r.status, 64, String(r.stderr.prefix(300)))
+      XCTAssertTrue(r.stderr.contains("counter name of 9000 characters"), String(r.stderr.prefix(300)))
+    }
+  }
 }

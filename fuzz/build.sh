@@ -17,6 +17,7 @@ srcs=(
 )
 if [ -f "$root/Sources/Onboarding/PredictorMetadata.swift" ]; then
   srcs+=("$root/Sources/Onboarding/PredictorMetadata.swift" "$root/Sources/Onboarding/ValidationMetrics.swift"
+         "$root/Sources/Predictor/RankMetrics.swift"
          "$root/fuzz/FuzzPredictor.swift")
 else
   srcs+=("$root/fuzz/FuzzPredictorStub.swift")

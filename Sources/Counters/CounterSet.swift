@@ -46,7 +46,26 @@ public final class CounterSet {
 
   private var eventSet: Int32 = PAPI_NULL
 
+  /// Longest event name passed to PAPI (its own buffers are fixed-size: an 8,192-character name overflowed one).
+  public static let maxNameLength = 255
+
+  /// Why `name` cannot be a PAPI event name (nil when it can): 1...255 characters of letters, digits and
+  /// `_ : . = + -` (preset names like PAPI_TOT_CYC, native ones like perf::CYCLES or ix86arch::LLC_MISSES:u=1).
+  public static func invalidNameReason(_ name: String) -> String? {
+    let n = name.utf8.count
+    guard (1...maxNameLength).contains(n) else {
+      return "counter name of \(n) characters: expected 1...\(maxNameLength)"
+    }
+    let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_:.=+-".utf8)
+    if let bad = name.utf8.first(where: { !allowed.contains($0) }) {
+      return "counter name '\(name.prefix(60))' has the character \(bad < 0x80 ? "'\(Character(UnicodeScalar(bad)))'" : "byte \(bad)"): "
+        + "expected letters, digits and _ : . = + -"
+    }
+    return nil
+  }
+
   /// Builds the set; never throws — unavailability is recorded per counter in `statuses`.
+  /// Names that `invalidNameReason` rejects are never passed to PAPI.
   public init(requested: [String], fallbacks: [String: [String]] = CounterSet.defaultFallbacks) {
     let papi = PAPIContext.shared
     guard papi.initialised else {
@@ -65,6 +84,11 @@ public final class CounterSet {
     let context = CounterSet.environmentReason()
     for name in requested {
       var status = EventStatus(requested: name, counted: nil, attempts: [], reason: nil)
+      if let why = CounterSet.invalidNameReason(name) {
+        status.reason = why
+        statuses.append(status)
+        continue
+      }
       for candidate in [name] + (fallbacks[name] ?? []) {
         let code = PAPI_add_named_event(eventSet, candidate)
         status.attempts.append("PAPI_add_named_event(\(candidate)) = \(code) (\(PAPIContext.describe(code: code)))")

@@ -251,12 +251,8 @@ public enum AdaptFlow {
       file = try TensorFile.read(path: path)
     } catch let e as TensorFileError {
       if case .io(let p, let reason) = e { throw OnboardingError.io(path: p, reason: reason) }
-      if let first = FileManager.default.contents(atPath: path)?.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }),
-         first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
-        throw OnboardingError.badPredictor(path: path, reason: "it is JSON text (a device profile from `helpprof embed`?), "
-                                           + "not a safetensors predictor from `helpprof adapt`")
-      }
-      throw OnboardingError.badPredictor(path: path, reason: e.description)
+      throw OnboardingError.badPredictor(path: path,
+                                         reason: FileKind.wrongKindHint(path, expected: "a predictor file") ?? e.description)
     }
     let meta = try PredictorMetadata(file: file, source: path, expectedSpace: expectedSpace)
     let predictor: AdaptedPredictor

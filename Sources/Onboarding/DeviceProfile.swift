@@ -95,9 +95,9 @@ public struct DeviceProfile: Codable, Sendable, Equatable {
   public static func read(path: String) throws -> DeviceProfile {
     let data: Data
     do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-      throw OnboardingError.io(path: path, reason: (error as NSError).localizedDescription)
+      data = Data(try ReadFile.bytes(path))
+    } catch let e as IOFailure {
+      throw OnboardingError.io(path: path, reason: e.reason)
     }
     return try decode(data, source: path)
   }

@@ -2,6 +2,9 @@ import Foundation
 #if canImport(TensorFile)
 import TensorFile
 #endif
+#if canImport(SafeIO)
+import SafeIO
+#endif
 
 /// A measured architecture read from a CSV: identity and median latency.
 public struct MeasuredArch: Codable, Sendable, Equatable {
@@ -30,9 +33,9 @@ public enum MeasurementsCSV {
   public static func read(path: String) throws -> [MeasuredArch] {
     let text: String
     do {
-      text = try String(contentsOfFile: path, encoding: .utf8)
-    } catch {
-      throw OnboardingError.io(path: path, reason: (error as NSError).localizedDescription)
+      text = try ReadFile.text(path)
+    } catch let e as IOFailure {
+      throw OnboardingError.io(path: path, reason: e.reason)
     }
     return try parse(text, source: path)
   }

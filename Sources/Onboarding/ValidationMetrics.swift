@@ -1,4 +1,9 @@
-/// How well predictions match measurements: rank agreement and relative error.
+#if canImport(Predictor)
+import Predictor
+#endif
+
+/// How well predictions match measurements: rank agreement (Predictor's `RankMetrics`, the one implementation)
+/// and relative error.
 public struct ValidationMetrics: Codable, Sendable, Equatable {
   public var count: Int
   /// Spearman rank correlation (ties get average ranks).
@@ -26,58 +31,13 @@ public struct ValidationMetrics: Codable, Sendable, Equatable {
       throw OnboardingError.invalidArgument("validation values must be finite and measurements positive")
     }
     count = measured.count
-    spearman = ValidationMetrics.pearson(ValidationMetrics.ranks(predicted), ValidationMetrics.ranks(measured))
-    pearson = ValidationMetrics.pearson(predicted, measured)
-    kendall = ValidationMetrics.kendallTauB(predicted, measured)
+    spearman = RankMetrics.spearman(predicted, measured)
+    pearson = RankMetrics.pearson(predicted, measured)
+    kendall = RankMetrics.kendall(predicted, measured)
     let rel = zip(predicted, measured).map { abs($0 - $1) / $1 }
     mapePercent = rel.reduce(0, +) / Double(rel.count) * 100
     within10Percent = Double(rel.filter { $0 <= 0.10 }.count) / Double(rel.count) * 100
     within5Percent = Double(rel.filter { $0 <= 0.05 }.count) / Double(rel.count) * 100
     maxErrorPercent = (rel.max() ?? 0) * 100
-  }
-
-  /// 1-based ranks, ties averaged.
-  public static func ranks(_ x: [Double]) -> [Double] {
-    let order = x.indices.sorted { x[$0] < x[$1] }
-    var r = [Double](repeating: 0, count: x.count)
-    var i = 0
-    while i < order.count {
-      var j = i
-      while j + 1 < order.count, x[order[j + 1]] == x[order[i]] { j += 1 }
-      let avg = Double(i + j) / 2 + 1
-      for k in i...j { r[order[k]] = avg }
-      i = j + 1
-    }
-    return r
-  }
-
-  /// Pearson correlation; 0 when either side is constant.
-  public static func pearson(_ a: [Double], _ b: [Double]) -> Double {
-    let n = Double(a.count)
-    let ma = a.reduce(0, +) / n, mb = b.reduce(0, +) / n
-    var sab = 0.0, saa = 0.0, sbb = 0.0
-    for (x, y) in zip(a, b) {
-      sab += (x - ma) * (y - mb)
-      saa += (x - ma) * (x - ma)
-      sbb += (y - mb) * (y - mb)
-    }
-    guard saa > 0, sbb > 0 else { return 0 }
-    return sab / (saa * sbb).squareRoot()
-  }
-
-  /// Kendall tau-b (O(n²); validation sets are small).
-  public static func kendallTauB(_ a: [Double], _ b: [Double]) -> Double {
-    var concordant = 0.0, discordant = 0.0, tiesA = 0.0, tiesB = 0.0
-    for i in 0..<a.count {
-      for j in (i + 1)..<a.count {
-        let da = a[i] - a[j], db = b[i] - b[j]
-        if da == 0 && db == 0 { continue }
-        if da == 0 { tiesA += 1; continue }
-        if db == 0 { tiesB += 1; continue }
-        if (da > 0) == (db > 0) { concordant += 1 } else { discordant += 1 }
-      }
-    }
-    let denom = ((concordant + discordant + tiesA) * (concordant + discordant + tiesB)).squareRoot()
-    return denom > 0 ? (concordant - discordant) / denom : 0
   }
 }

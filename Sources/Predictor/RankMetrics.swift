@@ -30,18 +30,73 @@ public enum RankMetrics {
   /// Spearman ρ (Pearson of average ranks).
   public static func spearman(_ a: [Double], _ b: [Double]) -> Double { pearson(ranks(a), ranks(b)) }
 
-  /// Kendall τ-b (tie-corrected), O(n²).
+  /// Kendall τ-b (tie-corrected) in O(n log n) (Knight 1966): sort by (a, b); count the pairs tied in a (n1)
+  /// and in both (n3); count the discordant pairs as the swaps a merge sort of the b sequence makes; count the
+  /// pairs tied in b (n2). τ-b = (n0 − n1 − n2 + n3 − 2·swaps) / √((n0 − n1)(n0 − n2)); 0 when a side is constant.
+  /// 1e6 pairs of values take about a second instead of hours (`report` on a big measurements file).
   public static func kendall(_ a: [Double], _ b: [Double]) -> Double {
-    var c = 0.0, d = 0.0, ta = 0.0, tb = 0.0
-    for i in 0..<a.count {
-      for j in (i + 1)..<max(a.count, i + 1) {
-        let x = a[i] - a[j], y = b[i] - b[j]
-        if x == 0 && y == 0 { continue }
-        if x == 0 { ta += 1 } else if y == 0 { tb += 1 } else if (x > 0) == (y > 0) { c += 1 } else { d += 1 }
+    let n = min(a.count, b.count)
+    guard n > 1 else { return 0 }
+    let order = (0..<n).sorted { a[$0] < a[$1] || (a[$0] == a[$1] && b[$0] < b[$1]) }
+    var n1 = 0, n3 = 0
+    var i = 0
+    while i < n {
+      var j = i + 1
+      while j < n && a[order[j]] == a[order[i]] { j += 1 }
+      n1 += (j - i) * (j - i - 1) / 2
+      var k = i
+      while k < j {
+        var l = k + 1
+        while l < j && b[order[l]] == b[order[k]] { l += 1 }
+        n3 += (l - k) * (l - k - 1) / 2
+        k = l
       }
+      i = j
     }
-    let den = ((c + d + ta) * (c + d + tb)).squareRoot()
-    return den > 0 ? (c - d) / den : 0
+    var ys = order.map { b[$0] }
+    let swaps = mergeSortCountingSwaps(&ys)
+    var n2 = 0
+    i = 0
+    while i < n {
+      var j = i + 1
+      while j < n && ys[j] == ys[i] { j += 1 }
+      n2 += (j - i) * (j - i - 1) / 2
+      i = j
+    }
+    let n0 = n * (n - 1) / 2
+    let den = (Double(n0 - n1) * Double(n0 - n2)).squareRoot()
+    return den > 0 ? Double(n0 - n1 - n2 + n3 - 2 * swaps) / den : 0
+  }
+
+  /// Sorts `v` ascending (stable, bottom-up merge sort) and returns the number of inversions (pairs i < j with
+  /// v[i] > v[j]; equal values are not inversions).
+  static func mergeSortCountingSwaps(_ v: inout [Double]) -> Int {
+    let n = v.count
+    var buf = v
+    var swaps = 0
+    var width = 1
+    while width < n {
+      var lo = 0
+      while lo < n {
+        let mid = min(lo + width, n), hi = min(lo + 2 * width, n)
+        var l = lo, r = mid, o = lo
+        while l < mid && r < hi {
+          if v[l] <= v[r] {
+            buf[o] = v[l]; l += 1
+          } else {
+            buf[o] = v[r]; r += 1
+            swaps += mid - l
+          }
+          o += 1
+        }
+        while l < mid { buf[o] = v[l]; l += 1; o += 1 }
+        while r < hi { buf[o] = v[r]; r += 1; o += 1 }
+        lo = hi
+      }
+      swap(&v, &buf)
+      width *= 2
+    }
+    return swaps
   }
 
   /// Mean absolute percentage error, in percent.

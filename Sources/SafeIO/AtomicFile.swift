@@ -48,6 +48,21 @@ public enum AtomicFile {
     syncDirectory(dir.isEmpty ? "." : dir)
   }
 
+  /// Checks, before any long work, that `write(_:to:)` can create `path`: the name fits, the folder exists and is
+  /// writable, and `path` is not a folder. Throws the `IOFailure` the write would have failed with.
+  public static func checkWritable(_ path: String) throws {
+    try checkName(path)
+    let dir = split(path).dir
+    let folder = dir.isEmpty ? "." : dir
+    var st = stat()
+    guard stat(folder, &st) == 0 else { throw IOFailure(action: "write", path: path, code: errno) }
+    guard (st.st_mode & S_IFMT) == S_IFDIR else { throw IOFailure(action: "write", path: path, code: ENOTDIR) }
+    guard access(folder, W_OK) == 0 else { throw IOFailure(action: "write", path: path, code: errno) }
+    if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+      throw IOFailure(action: "write", path: path, code: EISDIR)
+    }
+  }
+
   /// Throws when the last path component is too long to write (with a clear count) or the path is empty.
   public static func checkName(_ path: String, reserving extra: Int = 0) throws {
     let base = split(path).base

@@ -97,7 +97,7 @@ public enum NB201ArchString {
         throw SearchSpaceError("expected an op name at position \(start + 1), found \(found)")
       }
       guard let op = NB201Op(name: name) else {
-        throw SearchSpaceError("unknown op '\(name)' at position \(start + 1); expected one of "
+        throw SearchSpaceError("unknown op \(SearchSpaceError.quoted(name)) at position \(start + 1); expected one of "
           + NB201Op.allCases.map(\.name).joined(separator: ", "))
       }
       return op

@@ -29,14 +29,14 @@ extension OFAConfig: CustomStringConvertible {
     }
     for item in items {
       guard let eq = item.firstIndex(of: "=") else {
-        throw SearchSpaceError("OFA config item '\(item)' has no '=': expected key=value with key r, w, d, ks or e")
+        throw SearchSpaceError("OFA config item \(SearchSpaceError.quoted(item)) has no '=': expected key=value with key r, w, d, ks or e")
       }
       let key = String(item[..<eq]), value = String(item[item.index(after: eq)...])
       guard keys.contains(key) else {
-        throw SearchSpaceError("unknown OFA config key '\(key)': expected r, w, d, ks or e")
+        throw SearchSpaceError("unknown OFA config key \(SearchSpaceError.quoted(key)): expected r, w, d, ks or e")
       }
       guard fields[key] == nil else {
-        throw SearchSpaceError("OFA config key '\(key)' given twice: expected each of r, w, d, ks, e once")
+        throw SearchSpaceError("OFA config key \(SearchSpaceError.quoted(key)) given twice: expected each of r, w, d, ks, e once")
       }
       fields[key] = value
     }
@@ -45,7 +45,7 @@ extension OFAConfig: CustomStringConvertible {
     }
     let rText = fields["r"] ?? ""
     guard let r = Int(rText) else {
-      throw SearchSpaceError("resolution '\(rText)' is not an integer: expected 128, 132, ..., 224")
+      throw SearchSpaceError("resolution \(SearchSpaceError.quoted(rText)) is not an integer: expected 128, 132, ..., 224")
     }
     self.init(ks: try Self.intList(fields["ks"] ?? "", "ks", separator: ","),
               e: try Self.intList(fields["e"] ?? "", "e", separator: ","),
@@ -60,7 +60,7 @@ extension OFAConfig: CustomStringConvertible {
   public init(csvResolution: String, d: String, ks: String, e: String, width: OFAWidth = .w12) throws {
     let rText = csvResolution.trimmingSpaces
     guard let r = Int(rText) else {
-      throw SearchSpaceError("resolution '\(rText)' is not an integer: expected 128, 132, ..., 224")
+      throw SearchSpaceError("resolution \(SearchSpaceError.quoted(rText)) is not an integer: expected 128, 132, ..., 224")
     }
     self.init(ks: try Self.intList(ks.trimmingSpaces, "ks", separator: "-"),
               e: try Self.intList(e.trimmingSpaces, "e", separator: "-"),
@@ -76,7 +76,7 @@ extension OFAConfig: CustomStringConvertible {
       throw SearchSpaceError("OFA CSV row has \(fields.count) fields: expected 5 (arch_index,resolution,d,ks,e)")
     }
     guard let index = Int(fields[0]) else {
-      throw SearchSpaceError("OFA CSV arch_index '\(fields[0])' is not an integer")
+      throw SearchSpaceError("OFA CSV arch_index \(SearchSpaceError.quoted(fields[0])) is not an integer")
     }
     return (index, try OFAConfig(csvResolution: fields[1], d: fields[2], ks: fields[3], e: fields[4], width: width))
   }
@@ -91,7 +91,7 @@ extension OFAConfig: CustomStringConvertible {
     guard !text.isEmpty else { throw SearchSpaceError("\(name) is empty: expected a list of integers") }
     return try text.split(separator: separator, omittingEmptySubsequences: false).enumerated().map { i, piece in
       guard let v = Int(piece) else {
-        throw SearchSpaceError("\(name) item \(i) '\(piece)' is not an integer")
+        throw SearchSpaceError("\(name) item \(i) \(SearchSpaceError.quoted(piece)) is not an integer")
       }
       return v
     }

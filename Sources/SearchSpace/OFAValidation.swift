@@ -59,7 +59,7 @@ extension OFAWidth {
     switch text {
     case "1.0", "1", "1.00": self = .w10
     case "1.2", "1.20": self = .w12
-    default: throw SearchSpaceError("width '\(text)' is not an OFA width: expected 1.0 or 1.2")
+    default: throw SearchSpaceError("width \(SearchSpaceError.quoted(text)) is not an OFA width: expected 1.0 or 1.2")
     }
   }
 }

@@ -44,13 +44,13 @@ public struct TensorFile: Equatable, Sendable {
 
   /// Reads and verifies the file at `path`.
   public static func read(path: String, options: LoadOptions = LoadOptions()) throws -> TensorFile {
-    let data: Data
+    let bytes: [UInt8]
     do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-      throw TensorFileError.io(path: path, reason: (error as NSError).localizedDescription)
+      bytes = try ReadFile.bytes(path)
+    } catch let e as IOFailure {
+      throw TensorFileError.io(path: path, reason: e.reason)
     }
-    return try TensorFile(bytes: [UInt8](data), options: options)
+    return try TensorFile(bytes: bytes, options: options)
   }
 
   /// Parses and verifies a complete safetensors file held in memory.

@@ -84,7 +84,7 @@ struct AdaptCommand: ParsableCommand {
     guard (1...1000).contains(shots) else { throw fail("--shots \(shots): expected 1...1000", HelpExit.usage) }
     guard (0...15_000).contains(validateCount) else { throw fail("--validate \(validateCount): expected 0...15000", HelpExit.usage) }
     if let s = spaceName { _ = try parseSpace(s) }
-    if let n = steps, !(0...1000).contains(n) { throw fail("--steps \(n): expected 0...1000", HelpExit.usage) }
+    if let n = steps { try requireInRange("--steps", n, Limits.adaptationSteps, "the bundled models adapt in 4") }
   }
 
   /// What `--json` prints.
@@ -120,6 +120,7 @@ struct AdaptCommand: ParsableCommand {
     }
     let dp = try DeviceProfile.read(path: profile)
     let out = outOption ?? (dp.space == .ofa ? "device-ofa.helpp" : "device.helpp")
+    try requireWritable("--out", out)  // before measuring, not after
     if let s = spaceName, let want = SpaceKind(rawValue: s.lowercased()), want != dp.space {
       throw OnboardingError.wrongSpace(path: profile, found: dp.space.rawValue, expected: want.rawValue)
     }

@@ -60,7 +60,7 @@ extension ArchCommand {
         switch (index, arch) {
         case let (text?, nil):
           guard let i = Int(text) else {
-            throw fail("index '\(text)' is not an integer: expected 0...15624")
+            throw fail("index \(SearchSpaceError.quoted(text)) is not an integer: expected 0...15624")
           }
           cell = try NB201Index.cell(at: i)
         case let (nil, text?):

@@ -55,3 +55,35 @@ func describeFileError(_ error: Error) -> String {
   }
   return ns.localizedDescription
 }
+
+/// Exit 64 unless `value` is finite and in `range`: "--outer-lr nan: expected a finite number in 1e-08...1".
+func requireFinite<T: BinaryFloatingPoint>(_ option: String, _ value: T, in range: ClosedRange<T>) throws {
+  guard value.isFinite, range.contains(value) else {
+    throw fail("\(option) \(value): expected a finite number in \(range.lowerBound)...\(range.upperBound)", HelpExit.usage)
+  }
+}
+
+/// Exit 64 unless `value` is in `range`, naming the option and why the cap exists.
+func requireInRange(_ option: String, _ value: Int, _ range: ClosedRange<Int>, _ why: String = "") throws {
+  guard range.contains(value) else {
+    throw fail("\(option) \(value): expected \(range.lowerBound)...\(range.upperBound)" + (why.isEmpty ? "" : " (\(why))"),
+               HelpExit.usage)
+  }
+}
+
+/// Exit 64 (1 for a folder that cannot be written) before any long work when `path` could not be written later.
+func requireWritable(_ option: String, _ path: String) throws {
+  do {
+    try AtomicFile.checkWritable(path)
+  } catch let e as IOFailure {
+    let code = e.code == ENAMETOOLONG || e.code == EISDIR || e.code == ENOENT || e.code == ENOTDIR ? HelpExit.usage : HelpExit.failure
+    throw fail("\(option) \(path): \(e.reason)", code)
+  }
+}
+
+/// Caps on options whose cost grows without bound.
+enum Limits {
+  /// Adaptation steps (`adapt --steps`, `evaluate --steps`): second-order steps keep their tape, ~1.5 MB each
+  /// per task; the bundled models adapt in 4.
+  static let adaptationSteps = 0...64
+}

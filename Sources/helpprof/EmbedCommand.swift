@@ -83,6 +83,7 @@ struct EmbedCommand: ParsableCommand {
     let settings = Embedder.profileSettings(space: space, dataset: dataset, kernels: kernels, threads: threads,
                                             maxSecondsPerArch: maxSecondsPerArch, maxSamples: samples)
     try settings.validate()
+    _ = try RuntimeWorkload.options(settings)  // an unknown --kernels fails here, before a profile is started
     let refs = try MetaPredictorCatalog.referenceArchs(space: space)
     let host = HostSummary(HostInfo.collect(sampleSeconds: 0.2, counters: []))
     let fresh = DeviceProfile(

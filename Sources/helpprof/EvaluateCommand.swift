@@ -47,6 +47,9 @@ struct EvaluateCommand: ParsableCommand {
     guard let proto = EvaluationProtocol(rawValue: protocolName) else { throw fail("--protocol \(protocolName): expected honest or help") }
     guard seeds > 0, shots >= 0 else { throw fail("--seeds must be > 0 and --shots ≥ 0") }
     guard (latencyCsv == nil) == (device == nil) else { throw fail("--latency-csv and --device go together") }
+    if let m = model, let hint = FileKind.wrongKindHint(m, expected: "a meta-predictor file") {
+      throw fail("--model \(m): \(hint)", HelpExit.dataError)
+    }
     var data: LatencyDataset
     let meta: MetaPredictor
     var sources: [String]
@@ -61,7 +64,10 @@ struct EvaluateCommand: ParsableCommand {
       }
     } catch { throw fail("\(error)", HelpExit.dataError) }
     let b = budget ?? (meta.referenceIndices.count + shots)
-    guard steps.map({ $0 >= 0 }) ?? true else { throw fail("--steps must be ≥ 0") }
+    if let n = steps { try requireInRange("--steps", n, Limits.adaptationSteps, "the bundled models adapt in 4") }
+    try requireInRange("--seeds", seeds, 1...1000)
+    try requireInRange("--shots", shots, 0...data.archCount)
+    try requireInRange("--budget", b, 1...data.archCount, "the \(kind.rawValue) data has \(data.archCount) architectures")
     guard let strategy = ShotStrategy(rawValue: shotSelection) else {
       throw fail("--shot-selection \(shotSelection): expected random, macs or predicted")
     }
@@ -78,6 +84,19 @@ struct EvaluateCommand: ParsableCommand {
       do { targets = [try LatencyTable.read(csv: csv, device: name, data: data)] } catch { throw fail("\(error)", HelpExit.dataError) }
     } else {
       targets = try data.metaTest.map { TargetDevice(name: $0, latency: try data.latencies(device: $0).map { Optional($0) }) }
+    }
+    if proto == .honest {
+      // The shots are drawn from the device's measured archs outside the references and the evaluation set.
+      let refSet = Set(meta.referenceIndices), querySet = Set(data.queryPool)
+      for t in targets {
+        let full = !t.latency.contains { $0 == nil }
+        let pool = t.latency.indices.filter { t.latency[$0] != nil && !refSet.contains($0) && (!full || !querySet.contains($0)) }
+        let most = meta.referenceIndices.count + pool.count
+        guard b <= most else {
+          throw fail("--budget \(b): device \(t.name) has \(pool.count) measured architectures outside the references and "
+                     + "the evaluation set, so the budget is at most \(most)", HelpExit.usage)
+        }
+      }
     }
     var per: [String: [String: [SeedMetrics]]] = [:]  // method → device → seeds
     for t in targets {

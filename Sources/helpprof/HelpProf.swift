@@ -36,7 +36,7 @@ struct HelpProf: ParsableCommand {
     RuntimeInfo.ensureOpenBLASCoreType()
     StandardStreams.installExitCheck()
     do {
-      var command = try parseAsRoot(nil)
+      var command = try parseAsRoot(joinNegativeValues(Array(CommandLine.arguments.dropFirst())))
       try command.run()
     } catch let e as IOFailure {
       exit(withError: fail(e.description, HelpExit.failure))
@@ -45,5 +45,24 @@ struct HelpProf: ParsableCommand {
     } catch {
       exit(withError: error)
     }
+  }
+
+  /// `--index -1` → `--index=-1`: the argument parser reads a value starting with '-' as an option and said
+  /// "Missing value"; joined, the option's own check names the value and the expected range.
+  static func joinNegativeValues(_ args: [String]) -> [String] {
+    var out: [String] = []
+    var i = 0
+    while i < args.count {
+      let a = args[i]
+      if a.hasPrefix("--"), a.count > 2, !a.contains("="), i + 1 < args.count,
+         args[i + 1].range(of: "^-([0-9]|\\.[0-9]|inf|nan)", options: [.regularExpression, .caseInsensitive]) != nil {
+        out.append(a + "=" + args[i + 1])
+        i += 2
+      } else {
+        out.append(a)
+        i += 1
+      }
+    }
+    return out
   }
 }

@@ -34,6 +34,9 @@ struct HostCommand: ParsableCommand {
     guard sampleSeconds.isFinite, sampleSeconds >= 0, sampleSeconds <= 60 else {
       throw ValidationError("--sample-seconds \(sampleSeconds): expected a number of seconds in 0...60")
     }
+    for c in counters {
+      if let why = CounterSet.invalidNameReason(c) { throw fail("--counters: \(why)", HelpExit.usage) }
+    }
   }
 
   func run() throws {

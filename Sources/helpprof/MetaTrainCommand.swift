@@ -71,6 +71,14 @@ struct MetaTrainCommand: ParsableCommand {
     guard episodes.map({ $0 > 0 }) ?? true else { throw fail("--episodes must be positive") }
     guard metaBatch > 0, shots >= 0 else { throw fail("--meta-batch must be > 0 and --shots ≥ 0") }
     guard (1...16).contains(innerSteps) else { throw fail("--inner-steps \(innerSteps): expected 1...16") }
+    try requireInRange("--episodes", episodes ?? 1, 1...1_000_000)
+    try requireInRange("--meta-batch", metaBatch, 1...1024)
+    try requireInRange("--shots", shots, 0...10_000)
+    if let lr = outerLr { try requireFinite("--outer-lr", lr, in: 1e-8...1) }
+    if let share = extraShare { try requireFinite("--extra-share", share, in: 0...1) }
+    try requireFinite("--mix-share", mixShare, in: 0...1)
+    // Checked before training, not after minutes of it.
+    if let out { try requireWritable("--out", out) }
     var data: LatencyDataset
     do { data = try LatencyDataset(space: kind, directory: try LatencyDataset.locate(explicit: dataDir)) } catch {
       throw fail("\(error)", HelpExit.dataError)
@@ -120,6 +128,7 @@ struct MetaTrainCommand: ParsableCommand {
     let recipeName = helpFaithful ? "help-faithful" : (noMeta ? "no-meta" : "honest")
     let modelName = "\(kind.rawValue)-\(recipeName)\(extraNote.isEmpty ? "" : "-pool")-seed\(seed)"
     let path = out ?? "\(modelName).safetensors"
+    try requireWritable("--out", path)
     let trainer = try MetaTrainer(data: data, config: config, options: o)
     let start = Date()
     var last = start

@@ -81,14 +81,14 @@ struct PredictCommand: ParsableCommand {
     for a in arch {
       try nb201Only("--arch")
       let cell: NB201Cell
-      do { cell = try NB201Cell(archString: a) } catch { throw fail("--arch '\(a)': \(error)", HelpExit.usage) }
+      do { cell = try NB201Cell(archString: a) } catch { throw fail("--arch \(SearchSpaceError.quoted(a)): \(error)", HelpExit.usage) }
       items.append((NB201Index.index(of: cell), cell.archString))
     }
     for c in config {
       guard space == .ofa else { throw fail("--config needs an ofa predictor; \(predictor) is for \(space.rawValue)", HelpExit.usage) }
       let parsed: OFAConfig
       do { parsed = try AdaptFlow.ofaConfig(c, defaultWidth: width) } catch {
-        throw fail("--config '\(c.prefix(200))': \(error)", HelpExit.usage)
+        throw fail("--config \(SearchSpaceError.quoted(c)): \(error)", HelpExit.usage)
       }
       try checkWidth(parsed, want: width, "--config", HelpExit.usage)
       items.append((nil, parsed.text))
@@ -144,8 +144,8 @@ struct PredictCommand: ParsableCommand {
   /// Reads one architecture per line (index, NB201 string or OFA config; '#' comments), or a CSV with header.
   private func readArchsFile(_ path: String, space: SpaceKind, width: OFAWidth?) throws -> [(index: Int?, arch: String)] {
     let text: String
-    do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-      throw fail("cannot read --archs-file \(path): \((error as NSError).localizedDescription)", HelpExit.failure)
+    do { text = try ReadFile.text(path) } catch let e as IOFailure {
+      throw fail("--archs-file \(e.description)", HelpExit.failure)
     }
     let firstLine = text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
     if firstLine.contains("arch_index") || firstLine.contains("arch_str") {

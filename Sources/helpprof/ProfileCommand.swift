@@ -105,9 +105,19 @@ struct ProfileCommand: ParsableCommand {
     s.pruneDeadOps = pruneDeadOps
     s.keepBN = keepBn
     s.counters = counters == "none" ? [] : counters.split(separator: ",").map { String($0) }
+    for c in s.counters {
+      if let why = CounterSet.invalidNameReason(c) { throw ProfilerError("--counters: \(why)") }
+    }
     guard let m = TimingMetric(rawValue: metric) else { throw ProfilerError("--metric '\(metric)': expected wall or cpu") }
     guard let pinReq = PinRequest(text: pin) else { throw ProfilerError("--pin '\(pin)': expected auto, none or a CPU number") }
     s.measurement.metric = m
+    if case .cpu(let n) = pinReq {
+      let allowed = CPUPinning.allowedCPUs()
+      guard allowed.isEmpty || allowed.contains(n) else {
+        throw ProfilerError("--pin \(n): this process may run on CPUs \(allowed.map(String.init).joined(separator: ",")) "
+          + "only; expected auto, none or one of them")
+      }
+    }
     guard let st = LatencyStatistic(rawValue: statistic) else {
       throw ProfilerError("--statistic '\(statistic)': expected median, p10 or min")
     }

@@ -36,8 +36,8 @@ struct RunCommand: ParsableCommand {
   @Option(help: "NB201 arch string, e.g. '|nor_conv_3x3~0|+|...|'.")
   var arch: String?
 
-  @Option(help: "NB201 dataset: cifar10, cifar100 or ImageNet16-120.")
-  var dataset: String = "cifar10"
+  @Option(help: "NB201 dataset: cifar10 (default), cifar100 or ImageNet16-120.")
+  var dataset: String?
 
   @Option(help: "OFA config text: 'r=224 w=1.0 d=<5> ks=<20> e=<20>' (comma-separated lists).")
   var config: String?
@@ -131,6 +131,8 @@ struct RunCommand: ParsableCommand {
                                  pruneDeadOps: pruneDeadOps, seed: seed)
     switch space {
     case "nb201":
+      guard config == nil else { throw fail("--config is for --space ofa; nb201 takes --index or --arch") }
+      let dataset = self.dataset ?? "cifar10"
       guard let ds = NB201Dataset(rawValue: dataset) ?? NB201Dataset.allCases.first(where: {
         $0.rawValue.lowercased() == dataset.lowercased() })
       else {
@@ -149,6 +151,12 @@ struct RunCommand: ParsableCommand {
         throw fail("\(error)", HelpExit.failure)
       }
     case "ofa":
+      // Options that only mean something for NB201 are refused, not silently ignored.
+      if let d = dataset, d.lowercased() != "imagenet" {
+        throw fail("--dataset '\(d)' is for --space nb201; OFA subnets are ImageNet networks (omit --dataset)")
+      }
+      guard index == nil, arch == nil else { throw fail("--index/--arch are for --space nb201; ofa takes --config") }
+      guard !pruneDeadOps else { throw fail("--prune-dead-ops applies to --space nb201 only") }
       guard let text = config else { throw fail("--space ofa needs --config 'r=224 w=1.0 d=... ks=... e=...'") }
       let cfg: OFAConfig
       do { cfg = try OFAConfig(text: text) } catch { throw fail("--config: \(error)") }

@@ -85,4 +85,88 @@ final class RobustnessCLITests: XCTestCase {
     XCTAssertEqual(ok.status, 0, ok.stderr)
     XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).count, 2, "CSV and sidecar only")
   }
+
+  // MARK: bad options are refused, not ignored (items 7, 11, 16, 17)
+
+  func testNumericAndIgnoredOptionsAreUsageErrors() throws {
+    let dir = try makeTempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("p.csv").path
+    let cases: [([String], String)] = [
+      (["meta-train", "--outer-lr", "nan", "--episodes", "1"], "--outer-lr nan: expected a finite number"),
+      (["meta-train", "--outer-lr", "-1", "--episodes", "1"], "--outer-lr -1.0: expected a finite number"),
+      (["meta-train", "--mix-share", "inf", "--episodes", "1"], "--mix-share inf"),
+      (["evaluate", "--budget", "1000000"], "--budget 1000000: expected 1...15625"),
+      (["evaluate", "--steps", "4000"], "--steps 4000: expected 0...64"),
+      (["adapt", "--steps", "1000"], "--steps 1000: expected 0...64"),
+      (["run", "--space", "ofa", "--dataset", "cifar10", "--config", "r=224"], "--dataset 'cifar10' is for --space nb201"),
+      (["profile", "--archs", "0", "--out", out, "--pin", "99999"], "--pin 99999: this process may run on CPUs"),
+      (["arch", "nb201", "--index", "-1"], "index -1 out of range: expected 0...15624"),
+      (["predict", "--predictor", Self.nb201Predictor, "--index", "-1"], "--index -1 out of range"),
+    ]
+    for (args, message) in cases {
+      let r = try runHelpprof(args)
+      XCTAssertEqual(r.status, 64, "\(args): \(r.stderr)")
+      XCTAssertTrue(r.stderr.contains(message), "\(args): \(r.stderr)")
+      XCTAssertFalse(r.stderr.contains("Missing value"), "\(args): \(r.stderr)")
+    }
+    XCTAssertFalse(FileManager.default.fileExists(atPath: out), "a refused profile creates no CSV")
+  }
+
+  /// Before: embed exited 64 on an unknown kernel set only after writing a started device.json; meta-train
+  /// found an unwritable --out only after training.
+  func testOutputsAreCheckedBeforeWorkStarts() throws {
+    let dir = try makeTempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let device = dir.appendingPathComponent("device.json").path
+    let e = try runHelpprof(["embed", "--kernels", "foo", "--out", device, "--quiet"])
+    XCTAssertEqual(e.status, 64, e.stderr)
+    XCTAssertTrue(e.stderr.contains("kernels 'foo'"), e.stderr)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: device))
+    let m = try runHelpprof(["meta-train", "--episodes", "50", "--out", dir.appendingPathComponent("missing/m.safetensors").path])
+    XCTAssertEqual(m.status, 64, m.stderr)
+    XCTAssertTrue(m.stderr.contains("no such file or directory"), m.stderr)
+    XCTAssertFalse(m.stderr.contains("episodes"), "refused before training: \(m.stderr)")
+  }
+
+  /// Before: a device profile as --predictor gave "header length 7310014143394744955"; a folder gave
+  /// "NSCocoaErrorDomain error 256"; a 112 KB config was echoed whole.
+  func testErrorTextNamesTheProblem() throws {
+    let dir = try makeTempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let device = dir.appendingPathComponent("device.json").path
+    try #"{"format": "helpprof-device-profile", "schema_version": 1}"#.write(toFile: device, atomically: false, encoding: .utf8)
+    let p = try runHelpprof(["predict", "--predictor", device, "--index", "1"])
+    XCTAssertEqual(p.status, 65, p.stderr)
+    XCTAssertTrue(p.stderr.contains("this is a device profile"), p.stderr)
+    let e = try runHelpprof(["evaluate", "--model", device])
+    XCTAssertEqual(e.status, 65, e.stderr)
+    XCTAssertTrue(e.stderr.contains("this is a device profile"), e.stderr)
+    XCTAssertEqual(e.stderr.components(separatedBy: "error:").count, 2, "one line: \(e.stderr)")
+    let folder = try runHelpprof(["predict", "--predictor", dir.path, "--index", "1"])
+    XCTAssertEqual(folder.status, 1, folder.stderr)
+    XCTAssertTrue(folder.stderr.contains("is a directory (EISDIR)"), folder.stderr)
+    XCTAssertFalse(folder.stderr.contains("NSCocoaErrorDomain"), folder.stderr)
+    let big = "r=224 " + String(repeating: "x", count: 112_000)
+    for args in [["arch", "ofa", "--config", big], ["predict", "--predictor",
+                 Self.fixtureDir.appendingPathComponent("ofa-test.helpp").path, "--config", big]] {
+      let r = try runHelpprof(args)
+      XCTAssertEqual(r.status, 64, String(r.stderr.prefix(300)))
+      XCTAssertLessThan(r.stderr.utf8.count, 600, String(r.stderr.prefix(300)))
+      XCTAssertTrue(r.stderr.contains("(112000 characters)"), String(r.stderr.prefix(300)))
+    }
+  }
+
+  /// Before: `*** buffer overflow detected ***` (exit 134) inside PAPI.
+  func testHugeCounterNameIsAUsageError() throws {
+    let dir = try makeTempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let name = String(repeating: "A", count: 9000)
+    for args in [["host", "--sample-seconds", "0", "--counters", name],
+                 ["profile", "--archs", "0", "--out", dir.appendingPathComponent("c.csv").path, "--counters", name]] {
+      let r = try runHelpprof(args)
+      XCTAssertEqual(r.status, 64, String(r.stderr.prefix(300)))
+      XCTAssertTrue(r.stderr.contains("counter name of 9000 characters"), String(r.stderr.prefix(300)))
+    }
+  }
 }

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import SearchSpace
 @testable import Onboarding
+import Predictor
 
 final class ShotSelectionTests: XCTestCase {
   private let candidates = (0..<1000).map { ShotSelection.Candidate(key: $0, macs: ($0 * 7919) % 1000) }
@@ -42,7 +43,7 @@ final class ValidationMetricsTests: XCTestCase {
     let predicted = measured.map { $0 * (0.9 + Double(rng.next() % 200) / 1000) }
     let m = try ValidationMetrics(predicted: predicted, measured: measured)
     // Spearman without ties: 1 - 6 Σd² / (n(n²-1)).
-    let rp = ValidationMetrics.ranks(predicted), rm = ValidationMetrics.ranks(measured)
+    let rp = RankMetrics.ranks(predicted), rm = RankMetrics.ranks(measured)
     let n = Double(measured.count)
     let d2 = zip(rp, rm).map { ($0 - $1) * ($0 - $1) }.reduce(0, +)
     XCTAssertEqual(m.spearman, 1 - 6 * d2 / (n * (n * n - 1)), accuracy: 1e-12)
@@ -55,7 +56,7 @@ final class ValidationMetricsTests: XCTestCase {
   func testPerfectAndReversedAndTies() throws {
     XCTAssertEqual(try ValidationMetrics(predicted: [1, 2, 3], measured: [10, 20, 30]).spearman, 1, accuracy: 1e-12)
     XCTAssertEqual(try ValidationMetrics(predicted: [3, 2, 1], measured: [10, 20, 30]).kendall, -1, accuracy: 1e-12)
-    XCTAssertEqual(ValidationMetrics.ranks([5, 1, 5, 3]), [3.5, 1, 3.5, 2])
+    XCTAssertEqual(RankMetrics.ranks([5, 1, 5, 3]), [2.5, 0, 2.5, 1])
     XCTAssertThrowsError(try ValidationMetrics(predicted: [1], measured: [1]))
     XCTAssertThrowsError(try ValidationMetrics(predicted: [1, 2], measured: [0, 1]))
   }

@@ -8,6 +8,7 @@ mkdir -p "$out"
 srcs=(
   "$root"/Sources/TensorFile/*.swift
   "$root/Sources/Onboarding/DeviceProfile.swift"
+  "$root/Sources/Onboarding/MeasurementQuality.swift"
   "$root/Sources/Onboarding/OnboardingError.swift"
   "$root/Sources/Onboarding/MeasurementsCSV.swift"
   "$root/Sources/Counters/SampleStats.swift"

@@ -9,6 +9,7 @@ srcs=(
   "$root"/Sources/TensorFile/*.swift
   "$root"/Sources/SafeIO/*.swift
   "$root/Sources/Onboarding/DeviceProfile.swift"
+  "$root/Sources/Onboarding/MeasurementQuality.swift"
   "$root/Sources/Onboarding/OnboardingError.swift"
   "$root/Sources/Onboarding/MeasurementsCSV.swift"
   "$root/Sources/Counters/SampleStats.swift"

@@ -15,7 +15,9 @@ active slot with prob. 0.1, depth per stage with prob. 0.1, resolution with prob
 --cycles children, seeded by --seed. NB201 predictions come from one batch over all 15,625 cells.
 
 --check measures the chosen architectures with `helpprof run` (same kernels/threads/dataset as the
-predictor's measurements; median of 3 processes) and reports how many exceed the budget.
+predictor's measurements; median of 3 processes) and reports how many exceed the budget. `helpprof run` uses the
+profiler's protocol (pinned thread, preempted runs set aside, canary-corrected estimate in `median_ms`), the same
+one `profile`, `embed` and `adapt` measure with.
 
 Example:
   python3 tools/nas_example.py device.helpp --budget-ms 5 --top 5 --check --helpprof .build/release/helpprof
@@ -170,7 +172,8 @@ def evolve(problem, budget, population, tournament, cycles, seed):
 
 
 def measure(helpprof, problem, item, settings, processes=3):
-    """Median over `processes` separate `helpprof run` processes of their median latency: on VMs one process can
+    """Median over `processes` separate `helpprof run` processes of their estimate (`median_ms`: canary protocol,
+    the same as profile/adapt): on VMs one process can
     land in a slower mode for its whole life (seen here: 1.46 vs 1.67 ms for the same arch), which the spread within
     a process does not show."""
     args = [helpprof, "run", *problem.run_args(item), "--kernels", settings.get("kernels", "default"),

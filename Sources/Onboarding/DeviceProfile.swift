@@ -38,13 +38,17 @@ public struct DeviceProfile: Codable, Sendable, Equatable {
   public var references: [ReferenceMeasurement]
   /// Reference medians min–max normalised to [0, 1] (HELP's hardware embedding); nil until all are measured.
   public var embedding: [Double]?
+  /// The references' measurement quality (CI spread, slow rounds, verdict); nil for profiles measured before
+  /// the canary protocol recorded CIs.
+  public var measurementQuality: MeasurementQuality?
 
   /// True when every reference has a measurement and the embedding is set.
   public var isComplete: Bool { embedding != nil && references.allSatisfy { $0.measurement != nil } }
 
-  /// Median latencies (ms) of the references, in order; nil while any is unmeasured.
+  /// Latencies (ms) of the references, in order: the protocol's estimate (`latencyMs`, canary-corrected), or the
+  /// samples' median for measurements without one; nil while any is unmeasured.
   public var referenceMedians: [Double]? {
-    let m = references.compactMap { $0.measurement?.stats.median }
+    let m = references.compactMap { $0.measurement?.estimateMs }
     return m.count == references.count ? m : nil
   }
 
@@ -60,11 +64,13 @@ public struct DeviceProfile: Codable, Sendable, Equatable {
     self.settings = settings
     self.references = references.map { ReferenceMeasurement(arch: $0, measurement: nil) }
     embedding = nil
+    measurementQuality = nil
   }
 
-  /// Recomputes `embedding` from the medians (nil while incomplete).
+  /// Recomputes `embedding` from the medians (nil while incomplete) and the measurement quality.
   public mutating func refreshEmbedding() {
     embedding = referenceMedians.map(DeviceProfile.minMaxNormalise)
+    measurementQuality = MeasurementQuality(references: references)
   }
 
   /// Min–max normalisation to [0, 1]; all-equal values map to 0.5.
@@ -150,6 +156,9 @@ public struct DeviceProfile: Codable, Sendable, Equatable {
             stats.count == m.stats.count else {
         throw bad("reference \(i) (\(r.arch.key)) statistics do not match its samples (median \(m.stats.median))")
       }
+      if let v = m.latencyMs, !(v.isFinite && v > 0) {
+        throw bad("reference \(i) (\(r.arch.key)) latencyMs \(v): expected a positive finite number of ms")
+      }
     }
     if let e = embedding {
       guard let medians = referenceMedians else { throw bad("embedding present but some references are unmeasured") }
@@ -191,8 +200,18 @@ public struct ReferenceMeasurement: Codable, Sendable, Equatable {
     public var otherCores: Double?
     public var measuredAt: String
     public var macs: Int?
+    /// The protocol's estimate (ms; canary: median ratio × canary baseline); nil in profiles from before it.
+    public var latencyMs: Double?
+    /// Relative half-width of the estimate's 95 % CI; the arch's slow and total rounds; the canary baseline (ms).
+    public var ciRelative: Double?
+    public var slowRounds: Int?
+    public var rounds: Int?
+    public var canaryMs: Double?
+    /// The latency the embedding uses: `latencyMs`, else the samples' median.
+    public var estimateMs: Double { latencyMs ?? stats.median }
     public init(samplesMs: [Double], noisy: Bool, otherCores: Double?, macs: Int?,
-                measuredAt: String = DeviceProfile.timestamp()) throws {
+                measuredAt: String = DeviceProfile.timestamp(), latencyMs: Double? = nil, ciRelative: Double? = nil,
+                slowRounds: Int? = nil, rounds: Int? = nil, canaryMs: Double? = nil) throws {
       guard let s = SampleStats(samplesMs) else {
         throw OnboardingError.badMeasurement("samples \(samplesMs.prefix(5)) are empty or not finite")
       }
@@ -202,6 +221,11 @@ public struct ReferenceMeasurement: Codable, Sendable, Equatable {
       self.otherCores = otherCores
       self.macs = macs
       self.measuredAt = measuredAt
+      self.latencyMs = latencyMs
+      self.ciRelative = ciRelative
+      self.slowRounds = slowRounds
+      self.rounds = rounds
+      self.canaryMs = canaryMs
     }
   }
 }

@@ -24,8 +24,12 @@ public enum Embedder {
   /// One-line description of the measurement protocol, stored in the profile (a resume must match it).
   public static func protocolSummary(_ s: ProfileSettings) -> String {
     let p = s.measurement
+    let rule = p.kind == .canary
+      ? "canary protocol (median ratio, \(p.canaryRuns) canary runs/boundary, smoothing \(p.canarySmoothing)), "
+        + "target rel. CI \(p.targetRelativeCI)"
+      : "\(p.kind.rawValue) protocol, target rel. IQR \(p.targetRelativeIQR)"
     return "\(p.metric.rawValue) time, \(p.minSamples)...\(p.maxSamples) samples (\(p.samplesPerRound)/round, "
-      + "window \(p.window)), target rel. IQR \(p.targetRelativeIQR), max \(p.maxSecondsPerArch) s/arch, seed \(s.seed)"
+      + "window \(p.window)), \(rule), max \(p.maxSecondsPerArch) s/arch, seed \(s.seed)"
   }
 
   /// A measurer running `Profiler.measure` on the pending references; `shouldStop` is polled between rounds
@@ -43,7 +47,9 @@ public enum Embedder {
         guard let ref = byKey[row.key] else { return }
         let macs = try? ReferenceSet.macs(ref.arch, space: settings.space, dataset: dataset)
         let m = try ReferenceMeasurement.Measurement(samplesMs: row.samplesMs, noisy: row.noisy,
-                                                     otherCores: row.otherCPU, macs: macs)
+                                                     otherCores: row.otherCPU, macs: macs, latencyMs: row.latencyMs,
+                                                     ciRelative: row.ciRel, slowRounds: row.slowRounds,
+                                                     rounds: Embedder.rounds(row, settings), canaryMs: row.canaryMs)
         try record(ref, m)
       }, shouldStop: shouldStop)
       }
@@ -59,10 +65,25 @@ extension Embedder {
                     maxSamples: profile.settings.maxSamples)
   }
 
-  /// A `AdaptFlow.Measure` timing pool architectures with the profiler; medians in input order. Throws when
-  /// stopped before every architecture finished.
+  /// The rounds an arch's samples came from (⌈timed runs / samples per round⌉), for the slow-round share.
+  static func rounds(_ row: ProfileRow, _ s: ProfileSettings) -> Int {
+    let p = s.measurement
+    return (row.n + row.preempted + p.samplesPerRound - 1) / p.samplesPerRound
+  }
+
+  /// The measurement quality of profiler rows (their CIs and slow rounds); nil when no row has a CI.
+  public static func quality(_ rows: [ProfileRow], settings: ProfileSettings) -> MeasurementQuality? {
+    let withCI = rows.filter { $0.ciRel != nil }
+    return MeasurementQuality(relativeCIs: withCI.compactMap(\.ciRel), names: withCI.map { String($0.archIndex) },
+                              slowRounds: withCI.reduce(0) { $0 + $1.slowRounds },
+                              rounds: withCI.reduce(0) { $0 + rounds($1, settings) })
+  }
+
+  /// A `AdaptFlow.Measure` timing pool architectures with the profiler; estimates (`latency_ms`) in input
+  /// order; `onRows` gets the rows. Throws when stopped before every architecture finished.
   public static func archMeasurer(settings: ProfileSettings, factory: WorkloadFactory? = nil,
                                   shouldStop: @escaping () -> Bool = { false },
+                                  onRows: (([ProfileRow]) -> Void)? = nil,
                                   progress: ((ProfileProgress) -> Void)? = nil) -> AdaptFlow.Measure {
     return { archs in
       let specs: [ArchSpec] = try archs.map { a in
@@ -73,6 +94,7 @@ extension Embedder {
       }
       let outcome = try Profiler.measure(specs, settings: settings, factory: factory, progress: progress,
                                          shouldStop: shouldStop)
+      onRows?(outcome.rows)
       var byKey: [String: Double] = [:]
       for row in outcome.rows { byKey[row.key] = row.latencyMs }
       return try specs.map { s in

@@ -14,6 +14,11 @@ final class ArchState {
     let converged: Bool
     /// Why it is noisy: "spread", "preempted", "load"; empty when clean.
     let reasons: [String]
+    /// Canary levels of the kept samples (empty without a canary) and the canary estimate over them.
+    let canary: [Double]
+    let estimate: CanaryEstimate?
+    /// Relative half-width of the 95 % CI of the estimate (the canary ratio's, else the raw median's).
+    let relativeCI: Double
     var noisy: Bool { !reasons.isEmpty }
     /// Disturbances that hit this measurement (worth another sweep), as opposed to machine load alone.
     var disturbed: Bool { reasons.contains("spread") || reasons.contains("preempted") }
@@ -26,6 +31,10 @@ final class ArchState {
   /// Wall-clock and thread-CPU milliseconds of every timed run, all sweeps.
   var wall: [Double] = []
   var cpu: [Double] = []
+  /// Canary level (ms) around each timed run (canary protocol only; same length as `wall` between rounds).
+  var canary: [Double] = []
+  /// Rounds this arch took part in whose canary level marked a slow episode.
+  var slowRounds = 0
   var timedNs: UInt64 = 0
   /// Other processes' CPU-seconds and wall seconds of the rounds this arch took part in.
   var otherSeconds = 0.0
@@ -57,9 +66,13 @@ final class ArchState {
   /// `filterPreempted`: set preempted runs aside (wall metric, single thread); with fewer than 3 undisturbed
   /// runs, the least disturbed quarter of the runs (smallest wall − CPU gap, at least 3) is used, and
   /// the result is flagged "preempted" when most runs were.
-  func result(_ p: MeasurementProtocol, filterPreempted: Bool) -> Result? {
+  /// With canary levels (`canary` as long as `wall`) and a `baseline`, the estimate is the canary ratio's and
+  /// convergence is judged on its CI (`targetRelativeCI`); otherwise on IQR/median (`targetRelativeIQR`).
+  func result(_ p: MeasurementProtocol, filterPreempted: Bool, baseline: Double? = nil) -> Result? {
     var samples = p.metric == .wall ? wall : cpu
     var cpuUsed = cpu
+    let withCanary = baseline != nil && canary.count == wall.count && !canary.isEmpty
+    var levels = withCanary ? canary : []
     var preemptedCount = 0
     if filterPreempted {
       var keep = wall.indices.filter { !ArchState.preempted(wall: wall[$0], cpu: cpu[$0], p) }
@@ -71,9 +84,14 @@ final class ArchState {
       }
       samples = keep.map { wall[$0] }
       cpuUsed = keep.map { cpu[$0] }
+      if withCanary { levels = keep.map { canary[$0] } }
     }
     guard let stats = SampleStats(samples) else { return nil }
-    let converged = stats.count >= p.minSamples && stats.relativeIQR <= p.targetRelativeIQR
+    let estimate = withCanary
+      ? CanaryEstimate(samples: samples, canary: levels, baseline: baseline ?? 1, quantile: p.ratioQuantile) : nil
+    let relativeCI = estimate?.relativeCI ?? CanaryEstimate.relativeQuantileCI(sorted: samples.sorted(), 0.5)
+    let converged = stats.count >= p.minSamples
+      && (estimate.map { $0.relativeCI <= p.targetRelativeCI } ?? (stats.relativeIQR <= p.targetRelativeIQR))
     let other = wallSeconds > 0 ? otherSeconds / wallSeconds : 0
     var reasons: [String] = []
     if !converged { reasons.append("spread") }
@@ -82,6 +100,6 @@ final class ArchState {
     }
     if other >= p.noisyOtherCores { reasons.append("load") }
     return Result(stats: stats, samples: samples, cpu: cpuUsed, preempted: preemptedCount, otherCores: other,
-                  converged: converged, reasons: reasons)
+                  converged: converged, reasons: reasons, canary: levels, estimate: estimate, relativeCI: relativeCI)
   }
 }

@@ -20,6 +20,17 @@ public enum TimingMetric: String, Codable, Sendable, CaseIterable {
   case cpu
 }
 
+/// Which measurement protocol times the archs.
+public enum ProtocolKind: String, Codable, Sendable, CaseIterable {
+  /// Sweeps and interleaved rounds, each arch timed as its ratio to a fixed canary network measured right before
+  /// and after every round; the estimate is the median ratio × the canary's session baseline (default).
+  case canary
+  /// The sweeps and rounds without the canary (the protocol before issue 12; the pool was measured with it).
+  case sweeps
+  /// Median of `naiveRuns` back-to-back runs per arch, no interleaving, no correction (for comparison).
+  case naive
+}
+
 /// How each architecture is measured: warm-up, sweeps, repetitions, stopping rule, noise handling.
 ///
 /// Archs are measured a *block* (`block` archs) at a time. Within a block every arch is measured in `sweeps`
@@ -37,7 +48,19 @@ public enum TimingMetric: String, Codable, Sendable, CaseIterable {
 /// An arch is *noisy* if it ended without reaching the target ("spread"), more than `maxPreemptedFraction` of
 /// its runs were preempted ("preempted"), or other processes used ≥ `noisyOtherCores` CPUs meanwhile ("load").
 /// Only the first two earn extra sweeps; re-measuring under steady load alone is wasted time.
+///
+/// Canary (`kind` .canary, the default): a fixed network of the space (`CanaryArch`), built once per session with
+/// the same runtime settings, gets `rewarmRuns` untimed and `canaryRuns` timed runs before each window's first round
+/// and after every round; its level at a boundary is the fastest of those timed runs. Each timed run of an arch is
+/// divided by the canary level interpolated (in time) between the boundaries around its round, so slow episodes
+/// that hit arch and canary alike cancel. An arch's estimate (`latency_ms`) is the median of its ratios × the
+/// session baseline, the `canaryBaselineQuantile` quantile of every canary level so far; the raw statistic is kept
+/// beside it. An arch is converged when it has `minSamples` and the 95 % order-statistic confidence interval of
+/// its median ratio has a relative half-width ≤ `targetRelativeCI`. A round whose canary level exceeds
+/// `slowEpisodeFactor` × the baseline is counted as slow.
 public struct MeasurementProtocol: Codable, Sendable, Equatable {
+  /// Which protocol (canary by default).
+  public var kind: ProtocolKind = .canary
   /// Untimed runs right after a network is first built (first sweep).
   public var warmupRuns: Int = 2
   /// Minimum wall time of the first warm-up (more runs are added until reached).
@@ -79,8 +102,76 @@ public struct MeasurementProtocol: Codable, Sendable, Equatable {
   public var layerRuns: Int = 0
   /// Where to pin the measuring thread.
   public var pin: PinRequest = .auto
+  /// Canary: timed canary runs at each boundary (the fastest unpreempted one is the level).
+  public var canaryRuns: Int = 2
+  /// Canary: bracket every arch's runs in a round (true) instead of every round as a whole.
+  public var canaryPerArch: Bool = false
+  /// Canary: untimed canary runs before each boundary's timed runs.
+  public var canaryRewarmRuns: Int = 1
+  /// Canary: the level a round's runs are divided by is the running median of the last this many boundary
+  /// levels (1 = interpolated between the round's own two boundaries).
+  public var canarySmoothing: Int = 5
+  /// Canary: the quantile of an arch's ratios that is its estimate (0.5 = median ratio).
+  public var ratioQuantile: Double = 0.5
+  /// Canary: stop an arch when the relative half-width of its median ratio's 95 % CI is at most this.
+  public var targetRelativeCI: Double = 0.01
+  /// Canary: the quantile of the session's canary levels that is the baseline.
+  public var canaryBaselineQuantile: Double = 0.1
+  /// Canary: a round whose canary level is above this × the baseline is a slow round.
+  public var slowEpisodeFactor: Double = 1.15
+  /// Naive: timed back-to-back runs per arch.
+  public var naiveRuns: Int = 30
 
   public init() {}
+
+  /// Protocol settings absent from an older sidecar take their defaults, except `kind`: a sidecar without it
+  /// was written before the canary protocol existed, so it decodes as `.sweeps` (what its rows were measured with).
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    let d = MeasurementProtocol()
+    func v<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T {
+      try c.decodeIfPresent(T.self, forKey: key) ?? fallback
+    }
+    kind = try v(.kind, ProtocolKind.sweeps)
+    warmupRuns = try v(.warmupRuns, d.warmupRuns)
+    warmupSeconds = try v(.warmupSeconds, d.warmupSeconds)
+    rewarmRuns = try v(.rewarmRuns, d.rewarmRuns)
+    samplesPerRound = try v(.samplesPerRound, d.samplesPerRound)
+    minSamples = try v(.minSamples, d.minSamples)
+    maxSamples = try v(.maxSamples, d.maxSamples)
+    targetRelativeIQR = try v(.targetRelativeIQR, d.targetRelativeIQR)
+    maxSecondsPerArch = try v(.maxSecondsPerArch, d.maxSecondsPerArch)
+    window = try v(.window, d.window)
+    sweeps = try v(.sweeps, d.sweeps)
+    block = try v(.block, d.block)
+    noisyOtherCores = try v(.noisyOtherCores, d.noisyOtherCores)
+    dropPreempted = try v(.dropPreempted, d.dropPreempted)
+    preemptSlack = try v(.preemptSlack, d.preemptSlack)
+    preemptSlackMicros = try v(.preemptSlackMicros, d.preemptSlackMicros)
+    maxPreemptedFraction = try v(.maxPreemptedFraction, d.maxPreemptedFraction)
+    remeasureLimit = try v(.remeasureLimit, d.remeasureLimit)
+    metric = try v(.metric, d.metric)
+    statistic = try v(.statistic, d.statistic)
+    counterRuns = try v(.counterRuns, d.counterRuns)
+    layerRuns = try v(.layerRuns, d.layerRuns)
+    pin = try v(.pin, d.pin)
+    canaryRuns = try v(.canaryRuns, d.canaryRuns)
+    canaryPerArch = try v(.canaryPerArch, d.canaryPerArch)
+    canaryRewarmRuns = try v(.canaryRewarmRuns, d.canaryRewarmRuns)
+    canarySmoothing = try v(.canarySmoothing, d.canarySmoothing)
+    ratioQuantile = try v(.ratioQuantile, d.ratioQuantile)
+    targetRelativeCI = try v(.targetRelativeCI, d.targetRelativeCI)
+    canaryBaselineQuantile = try v(.canaryBaselineQuantile, d.canaryBaselineQuantile)
+    slowEpisodeFactor = try v(.slowEpisodeFactor, d.slowEpisodeFactor)
+    naiveRuns = try v(.naiveRuns, d.naiveRuns)
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case kind, warmupRuns, warmupSeconds, rewarmRuns, samplesPerRound, minSamples, maxSamples, targetRelativeIQR
+    case maxSecondsPerArch, window, sweeps, block, noisyOtherCores, dropPreempted, preemptSlack, preemptSlackMicros
+    case maxPreemptedFraction, remeasureLimit, metric, statistic, counterRuns, layerRuns, pin
+    case canaryRuns, canaryPerArch, canaryRewarmRuns, canarySmoothing, ratioQuantile, targetRelativeCI, canaryBaselineQuantile, slowEpisodeFactor, naiveRuns
+  }
 
   /// Throws a `ProfilerError` naming the first out-of-range setting.
   public func validate() throws {
@@ -106,5 +197,16 @@ public struct MeasurementProtocol: Codable, Sendable, Equatable {
     try check(remeasureLimit >= 0 && remeasureLimit <= 10, "extra sweeps \(remeasureLimit): expected 0...10")
     try check(counterRuns >= 1 && counterRuns <= 100, "counter runs \(counterRuns): expected 1...100")
     try check(layerRuns >= 0 && layerRuns <= 100, "layer runs \(layerRuns): expected 0...100")
+    try check(canaryRuns >= 1 && canaryRuns <= 100, "canary runs \(canaryRuns): expected 1...100")
+    try check(canarySmoothing >= 1 && canarySmoothing <= 1000, "canary smoothing \(canarySmoothing): expected 1...1000 levels")
+    try check(ratioQuantile >= 0 && ratioQuantile <= 0.5, "ratio quantile \(ratioQuantile): expected 0...0.5")
+    try check(canaryRewarmRuns >= 0 && canaryRewarmRuns <= 100, "canary re-warm runs \(canaryRewarmRuns): expected 0...100")
+    try check(targetRelativeCI > 0 && targetRelativeCI < 1,
+              "target relative CI \(targetRelativeCI): expected a fraction in (0, 1), e.g. 0.01")
+    try check(canaryBaselineQuantile >= 0 && canaryBaselineQuantile <= 0.5,
+              "canary baseline quantile \(canaryBaselineQuantile): expected 0...0.5")
+    try check(slowEpisodeFactor > 1 && slowEpisodeFactor <= 10, "slow-episode factor \(slowEpisodeFactor): expected (1, 10]")
+    try check(naiveRuns >= 1 && naiveRuns <= 100_000, "naive runs \(naiveRuns): expected 1...100000")
+
   }
 }

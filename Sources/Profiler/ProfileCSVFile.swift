@@ -13,6 +13,9 @@ public final class ProfileCSVFile {
   /// Bytes of a torn last line that were cut off on open (0 when the file ended cleanly).
   public private(set) var droppedTornBytes = 0
   private var fd: Int32 = -1
+  /// True when the file has the 19-column header of files written before the canary columns; rows appended to
+  /// it are written in that format too, so the file stays one format.
+  public private(set) var legacyFormat = false
 
   /// Resume keys (index|arch string) of the rows in the file.
   public var doneKeys: Set<String> { Set(existingRows.map(\.key)) }
@@ -44,7 +47,9 @@ public final class ProfileCSVFile {
     let text = String(decoding: data, as: UTF8.self)
     var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     if lines.last == "" { lines.removeLast() }
-    guard let head = lines.first, head.trimmingCharacters(in: .whitespaces) == ProfileRow.header else {
+    let headText = lines.first.map { $0.trimmingCharacters(in: .whitespaces) }
+    legacyFormat = headText == ProfileRow.legacyHeader
+    guard let head = headText, head == ProfileRow.header || legacyFormat else {
       close(fd)
       fd = -1
       throw ProfilerError("\(path) is not a helpprof profile CSV: its first line is '\(lines.first?.prefix(60) ?? "")', "
@@ -64,7 +69,7 @@ public final class ProfileCSVFile {
   deinit { if fd >= 0 { close(fd) } }
 
   /// Appends one row with a single write, then fsync.
-  public func append(_ row: ProfileRow) throws { try writeLine(row.csvLine) }
+  public func append(_ row: ProfileRow) throws { try writeLine(row.csvLine(legacy: legacyFormat)) }
 
   private func writeLine(_ line: String) throws {
     let bytes = Array((line + "\n").utf8)
@@ -85,7 +90,8 @@ public final class ProfileCSVFile {
     }
     var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
     if data.last != UInt8(ascii: "\n"), !lines.isEmpty { lines.removeLast() }
-    guard lines.first.map({ $0.trimmingCharacters(in: .whitespaces) == ProfileRow.header }) == true else {
+    let head = lines.first.map { $0.trimmingCharacters(in: .whitespaces) }
+    guard head == ProfileRow.header || head == ProfileRow.legacyHeader else {
       throw ProfilerError("\(path) is not a helpprof profile CSV (header differs)", kind: .data)
     }
     return try lines.dropFirst().filter { !$0.isEmpty }.map { try ProfileRow(csvLine: String($0)) }

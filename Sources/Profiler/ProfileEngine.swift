@@ -37,6 +37,10 @@ public struct ProfileSummary: Codable, Sendable, Equatable {
   public var counters: String
   /// True when the run stopped early (shouldStop returned true).
   public var interrupted: Bool
+  /// The protocol (`canary`, `sweeps`, `naive`); nil in sidecars written before it was recorded.
+  public var protocolKind: String? = nil
+  /// The canary's levels, baseline and slow rounds (canary protocol only).
+  public var canary: CanarySummary? = nil
 }
 
 /// Median time of one layer over the layer pass.
@@ -65,9 +69,12 @@ public struct ProfileOutcome: Sendable {
 public final class ProfileEngine {
   public let settings: ProfileSettings
   private let factory: WorkloadFactory
-  private let papi = PAPIContext.shared
+  /// The clocks of every timed run (PAPI; tests inject a fake one).
+  public var clock = MeasurementClock.papi
   /// Polled between rounds; returning true stops at once (rows of finished blocks are kept).
   public var shouldStop: () -> Bool = { false }
+  /// The session's canary (canary protocol, during `measure`).
+  private var canary: CanaryTracker?
 
   /// Running totals of one `measure` call.
   private struct Totals {
@@ -121,10 +128,18 @@ public final class ProfileEngine {
       t.pinNotes.append("not pinned: \(settings.threads) threads")
     }
     defer { if t.pinnedCPU != nil { CPUPinning.unpin() } }
-    t.start = papi.realNanoseconds()
+    t.start = clock.wall()
+    canary = nil
+    defer { canary = nil }
+    if p.kind == .canary && !archs.isEmpty {
+      canary = try CanaryTracker(spec: try CanaryArch.spec(settings.space), factory: factory, protocol: p, clock: clock)
+    }
     var interrupted = false
     do {
-      for blockStart in stride(from: 0, to: archs.count, by: p.block) {
+      if p.kind == .naive {
+        try measureNaive(archs, p, counterSet: counterSet, totals: &t, progress: progress, onRow: onRow)
+      }
+      for blockStart in stride(from: 0, to: p.kind == .naive ? 0 : archs.count, by: p.block) {
         let states = (blockStart..<min(archs.count, blockStart + p.block)).map {
           ArchState(spec: archs[$0], position: $0)
         }
@@ -133,12 +148,15 @@ public final class ProfileEngine {
     } catch is Stopped {
       interrupted = true
     }
-    let seconds = Double(papi.realNanoseconds() &- t.start) / 1e9
-    let summary = ProfileSummary(
+    let sessionNs = clock.wall() &- t.start
+    let seconds = Double(sessionNs) / 1e9
+    var summary = ProfileSummary(
       archs: t.rows.count, noisy: t.noisy, remeasured: t.remeasured, seconds: seconds,
       archsPerMinute: seconds > 0 ? Double(t.rows.count) / seconds * 60 : 0,
       meanOtherCores: t.wallSeconds > 0 ? t.otherSeconds / t.wallSeconds : 0, maxOtherCores: t.maxOther,
       pinning: t.pinNotes, counters: counterNote, interrupted: interrupted)
+    summary.protocolKind = p.kind.rawValue
+    summary.canary = canary?.summary(sessionNs: sessionNs)
     return ProfileOutcome(rows: t.rows.sorted { $0.0 < $1.0 }.map(\.1), layers: t.layers, summary: summary)
   }
 
@@ -153,7 +171,7 @@ public final class ProfileEngine {
     }
     for extra in 0..<p.remeasureLimit {
       let todo = states.filter { st in
-        !st.capped(p) && (st.result(p, filterPreempted: filter)?.disturbed ?? true)
+        !st.capped(p) && (st.result(p, filterPreempted: filter, baseline: canary?.baseline)?.disturbed ?? true)
       }
       if todo.isEmpty { break }
       if extra == 0 { t.remeasured += todo.count }
@@ -161,7 +179,7 @@ public final class ProfileEngine {
       try sweep(todo, quota: max(quota, p.samplesPerRound), p, totals: &t, progress: progress)
     }
     for st in states {
-      guard let r = st.result(p, filterPreempted: filter) else {
+      guard let r = st.result(p, filterPreempted: filter, baseline: canary?.baseline) else {
         throw ProfilerError("internal: arch \(st.spec.key) has no samples", kind: .runtime)
       }
       let row = try finish(st, r, p, counterSet: counterSet, layers: &t.layers)
@@ -181,12 +199,42 @@ public final class ProfileEngine {
       let windowSnap = CPUSnapshot.now()
       var round = 0
       var pending = window
+      // Canary: build and warm the window first, so the boundary before the first round is close to its runs.
+      if canary != nil { for st in window where st.workload == nil { try prepare(st, p) } }
+      var boundary: (ms: Double, t: Double)?
       while !pending.isEmpty {
         if shouldStop() { throw Stopped() }
         let snapA = CPUSnapshot.now()
+        if let c = canary, boundary == nil { boundary = c.level() }
+        var timed: [(st: ArchState, first: Int, t: Double)] = []
         for k in pending.indices {
           let st = pending[(k + round) % pending.count]
-          try timeRound(st, runs: min(p.samplesPerRound, quota - st.runsThisSweep), p)
+          let first = st.wall.count
+          if let mid = try timeRound(st, runs: min(p.samplesPerRound, quota - st.runsThisSweep), p) {
+            if let c = canary, p.canaryPerArch, let b0 = boundary {
+              // Bracket every arch's runs: the level after this arch is the one before the next.
+              let b1 = c.level()
+              let slow = c.countRound(b0.ms, b1.ms)
+              let level = p.canarySmoothing > 1
+                ? (CanaryEstimate.smoothed(levels: c.levels, last: p.canarySmoothing) ?? b1.ms) : (b0.ms + b1.ms) / 2
+              st.canary += Array(repeating: level, count: st.wall.count - first)
+              if slow { st.slowRounds += 1 }
+              boundary = b1
+            } else {
+              timed.append((st, first, mid))
+            }
+          }
+        }
+        if let c = canary, !p.canaryPerArch, let b0 = boundary {
+          let b1 = c.level()
+          let slow = c.countRound(b0.ms, b1.ms)
+          let smooth = p.canarySmoothing > 1 ? CanaryEstimate.smoothed(levels: c.levels, last: p.canarySmoothing) : nil
+          for e in timed {
+            let level = smooth ?? CanaryEstimate.interpolate(t: e.t, t0: b0.t, c0: b0.ms, t1: b1.t, c1: b1.ms)
+            e.st.canary += Array(repeating: level, count: e.st.wall.count - e.first)
+            if slow { e.st.slowRounds += 1 }
+          }
+          boundary = b1
         }
         round += 1
         if let a = snapA, let b = CPUSnapshot.now() {
@@ -234,7 +282,7 @@ public final class ProfileEngine {
   }
 
   private func makeProgress(_ t: inout Totals, lastRow: ProfileRow?) -> ProfileProgress {
-    let elapsed = Double(papi.realNanoseconds() &- t.start) / 1e9
+    let elapsed = Double(clock.wall() &- t.start) / 1e9
     var frac = t.visitsPlanned > 0 ? min(1, Double(t.visitsDone) / Double(t.visitsPlanned)) : 1
     if lastRow != nil { frac = max(frac, Double(t.rows.count) / Double(max(1, t.total))) }
     frac = max(frac, t.fractionReported)
@@ -247,37 +295,88 @@ public final class ProfileEngine {
       fractionDone: frac, lastRow: lastRow)
   }
 
+  /// Builds an arch's network and warms it up (`warmupRuns`/`warmupSeconds` on its first sweep, else re-warm runs).
+  @discardableResult
+  private func prepare(_ st: ArchState, _ p: MeasurementProtocol) throws -> Workload {
+    let w = try factory(st.spec)
+    st.workload = w
+    if st.sweeps == 0 {
+      let t0 = clock.wall()
+      var n = 0
+      let minNs = UInt64(p.warmupSeconds * 1e9)
+      while n < p.warmupRuns || (clock.wall() &- t0 < minNs && n < 1000) {
+        w.run()
+        n += 1
+      }
+    } else {
+      for _ in 0..<max(1, p.rewarmRuns) { w.run() }
+    }
+    return w
+  }
+
   /// One round for one arch: build + warm up on first use in this sweep, re-warm, then `runs` timed runs.
-  private func timeRound(_ st: ArchState, runs: Int, _ p: MeasurementProtocol) throws {
-    guard runs > 0 else { return }
+  /// Returns the midpoint time (ns) of the timed runs, nil when there were none.
+  private func timeRound(_ st: ArchState, runs: Int, _ p: MeasurementProtocol) throws -> Double? {
+    guard runs > 0 else { return nil }
     let w: Workload
     if let existing = st.workload {
       w = existing
       for _ in 0..<p.rewarmRuns { w.run() }
     } else {
-      w = try factory(st.spec)
-      st.workload = w
-      if st.sweeps == 0 {
-        let t0 = papi.realNanoseconds()
-        var n = 0
-        let minNs = UInt64(p.warmupSeconds * 1e9)
-        while n < p.warmupRuns || (papi.realNanoseconds() &- t0 < minNs && n < 1000) {
-          w.run()
-          n += 1
-        }
-      } else {
-        for _ in 0..<max(1, p.rewarmRuns) { w.run() }
-      }
+      w = try prepare(st, p)
     }
-    for _ in 0..<runs {
-      let c0 = papi.threadCPUNanoseconds()
-      let t0 = papi.realNanoseconds()
+    return timeRuns(st, w, runs)
+  }
+
+  /// `runs` timed runs of `w` into `st`; the midpoint time (ns) of the first start and the last end.
+  private func timeRuns(_ st: ArchState, _ w: Workload, _ runs: Int) -> Double {
+    var first: UInt64 = 0, last: UInt64 = 0
+    for i in 0..<runs {
+      let c0 = clock.cpu()
+      let t0 = clock.wall()
       w.run()
-      let t1 = papi.realNanoseconds()
-      let c1 = papi.threadCPUNanoseconds()
+      let t1 = clock.wall()
+      let c1 = clock.cpu()
+      if i == 0 { first = t0 }
+      last = t1
       st.wall.append(Double(t1 &- t0) / 1e6)
       st.cpu.append(Double(c1 &- c0) / 1e6)
       st.timedNs &+= t1 &- t0
+    }
+    return (Double(first) + Double(last)) / 2
+  }
+
+  /// The naive protocol: each arch built, warmed up and timed `naiveRuns` times back to back; rows as they finish.
+  private func measureNaive(_ archs: [ArchSpec], _ p: MeasurementProtocol, counterSet: CounterSet,
+                            totals t: inout Totals, progress: ((ProfileProgress) -> Void)?,
+                            onRow: ((ProfileRow) throws -> Void)?) throws {
+    t.visitsPlanned = archs.count
+    for (i, spec) in archs.enumerated() {
+      if shouldStop() { throw Stopped() }
+      let st = ArchState(spec: spec, position: i)
+      let snap = CPUSnapshot.now()
+      let w = try prepare(st, p)
+      _ = timeRuns(st, w, p.naiveRuns)
+      st.workload = nil
+      st.sweeps = 1
+      if let a = snap, let b = CPUSnapshot.now() {
+        let load = CPULoad(from: a, to: b)
+        st.otherSeconds = load.otherCores * load.seconds
+        st.wallSeconds = load.seconds
+        t.otherSeconds += st.otherSeconds
+        t.wallSeconds += load.seconds
+        t.lastOther = load.otherCores
+        t.maxOther = max(t.maxOther, load.otherCores)
+      }
+      guard let r = st.result(p, filterPreempted: false) else {
+        throw ProfilerError("internal: arch \(st.spec.key) has no samples", kind: .runtime)
+      }
+      let row = try finish(st, r, p, counterSet: counterSet, layers: &t.layers)
+      if row.noisy { t.noisy += 1 }
+      t.rows.append((st.position, row))
+      t.visitsDone += 1
+      try onRow?(row)
+      progress?(makeProgress(&t, lastRow: row))
     }
   }
 
@@ -301,11 +400,14 @@ public final class ProfileEngine {
       if p.layerRuns > 0 { layers += layerPass(w, st.spec, runs: p.layerRuns) }
     }
     let s = r.stats
+    let raw = ProfileEngine.statistic(s, p.statistic)
     return ProfileRow(
       device: settings.device, dataset: settings.dataset, archIndex: st.spec.archIndex,
-      archString: st.spec.archString, latencyMs: ProfileEngine.statistic(s, p.statistic), p10Ms: s.p10, p90Ms: s.p90, iqrMs: s.iqr, minMs: s.min,
-      n: s.count, noisy: r.noisy, cpuMs: SampleStats(r.cpu)?.median ?? 0, otherCPU: r.otherCores,
-      sweeps: st.sweeps, preempted: r.preempted, noisyReasons: r.reasons, counters: counters, samplesMs: r.samples)
+      archString: st.spec.archString, latencyMs: r.estimate?.latencyMs ?? raw, p10Ms: s.p10, p90Ms: s.p90,
+      iqrMs: s.iqr, minMs: s.min, n: s.count, noisy: r.noisy, cpuMs: SampleStats(r.cpu)?.median ?? 0,
+      otherCPU: r.otherCores, sweeps: st.sweeps, preempted: r.preempted, noisyReasons: r.reasons, counters: counters,
+      samplesMs: r.samples, rawLatencyMs: raw, canaryRatio: r.estimate?.ratio, canaryMs: r.estimate?.baseline,
+      ciRel: r.relativeCI, slowRounds: st.slowRounds, canarySamplesMs: r.canary)
   }
 
   /// The value of `statistic` in `s`.
@@ -322,7 +424,7 @@ public final class ProfileEngine {
     var perLayer: [[Double]] = []
     var names: [(String, String)] = []
     for r in 0..<runs {
-      let t = w.runTimingLayers(now: { papi.realNanoseconds() })
+      let t = w.runTimingLayers(now: clock.wall)
       if r == 0 {
         names = t.map { ($0.name, $0.kind) }
         perLayer = Array(repeating: [], count: t.count)

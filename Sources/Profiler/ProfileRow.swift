@@ -5,9 +5,18 @@ import Foundation
 /// CSV columns (in this order; the first six are the format of HELP's `nb201_latency.csv.gz`):
 ///
 ///     source,device,dataset,arch_index,arch_str,latency_ms,p10_ms,p90_ms,iqr_ms,min_ms,n,noisy,
-///     cpu_ms,other_cpu,sweeps,preempted,noisy_reasons,counters,samples_ms
+///     cpu_ms,other_cpu,sweeps,preempted,noisy_reasons,counters,samples_ms,
+///     raw_latency_ms,canary_ratio,canary_ms,ci_rel,slow_rounds,canary_samples_ms
 ///
-/// - `latency_ms`: median (or the chosen statistic) of the timing metric (wall by default) per forward pass.
+/// - `latency_ms`: the protocol's estimate per forward pass. Canary protocol: the median ratio of the runs to the
+///   canary level around them × the canary's session baseline (`canary_ratio × canary_ms`); other protocols:
+///   the median (or the chosen statistic) of the timing metric (wall by default), as `raw_latency_ms`.
+/// - `raw_latency_ms`: the chosen statistic of the raw samples (what `latency_ms` was before the canary protocol).
+/// - `canary_ratio`, `canary_ms`: median ratio to the canary and the baseline it was scaled by (empty without a
+///   canary); `ci_rel`: relative half-width of the estimate's 95 % CI; `slow_rounds`: rounds of this arch whose
+///   canary level marked a slow episode; `canary_samples_ms`: the canary level of each sample in `samples_ms`.
+/// Files written before these six columns existed (19 columns) are read as well (`legacyHeader`); rows appended
+/// to such a file keep its 19 columns.
 /// - `p10_ms`, `p90_ms`, `iqr_ms`, `min_ms`, `n`: spread of the same samples; `noisy` 1 when the arch did not
 ///   reach the IQR target or other processes were busy, even after re-measuring.
 /// - `cpu_ms`: median CPU time of the measuring thread per pass; `other_cpu`: CPUs used by other processes
@@ -36,6 +45,16 @@ public struct ProfileRow: Codable, Sendable, Equatable {
   public var noisyReasons: [String]
   public var counters: [CounterValue]
   public var samplesMs: [Double]
+  /// The statistic of the raw samples (equal to `latencyMs` without a canary).
+  public var rawLatencyMs: Double
+  /// Median ratio to the canary and the canary baseline (ms); nil without a canary.
+  public var canaryRatio: Double?
+  public var canaryMs: Double?
+  /// Relative half-width of the 95 % CI of the estimate; nil when unknown (rows of old files).
+  public var ciRel: Double?
+  public var slowRounds: Int
+  /// Canary level of each sample in `samplesMs` (empty without a canary).
+  public var canarySamplesMs: [Double]
 
   /// One counter's median over the counter pass.
   public struct CounterValue: Codable, Sendable, Equatable {
@@ -50,7 +69,8 @@ public struct ProfileRow: Codable, Sendable, Equatable {
   public init(source: String = "helpprof", device: String, dataset: String, archIndex: Int, archString: String,
               latencyMs: Double, p10Ms: Double, p90Ms: Double, iqrMs: Double, minMs: Double, n: Int, noisy: Bool,
               cpuMs: Double, otherCPU: Double, sweeps: Int, preempted: Int = 0, noisyReasons: [String] = [],
-              counters: [CounterValue], samplesMs: [Double]) {
+              counters: [CounterValue], samplesMs: [Double], rawLatencyMs: Double? = nil, canaryRatio: Double? = nil,
+              canaryMs: Double? = nil, ciRel: Double? = nil, slowRounds: Int = 0, canarySamplesMs: [Double] = []) {
     self.source = source
     self.device = device
     self.dataset = dataset
@@ -70,18 +90,40 @@ public struct ProfileRow: Codable, Sendable, Equatable {
     self.noisyReasons = noisyReasons
     self.counters = counters
     self.samplesMs = samplesMs
+    self.rawLatencyMs = rawLatencyMs ?? latencyMs
+    self.canaryRatio = canaryRatio
+    self.canaryMs = canaryMs
+    self.ciRel = ciRel
+    self.slowRounds = slowRounds
+    self.canarySamplesMs = canarySamplesMs
   }
 
   /// Resume identity (index and arch string).
   public var key: String { ArchSpec.key(index: archIndex, string: archString) }
 
-  /// The CSV header line (no newline).
-  public static let header = "source,device,dataset,arch_index,arch_str,latency_ms,p10_ms,p90_ms,iqr_ms,min_ms,n,"
+  /// The header of files written before the canary columns (19 columns).
+  public static let legacyHeader = "source,device,dataset,arch_index,arch_str,latency_ms,p10_ms,p90_ms,iqr_ms,min_ms,n,"
     + "noisy,cpu_ms,other_cpu,sweeps,preempted,noisy_reasons,counters,samples_ms"
-  public static let columnCount = 19
+  public static let legacyColumnCount = 19
+  /// The CSV header line (no newline).
+  public static let header = legacyHeader + ",raw_latency_ms,canary_ratio,canary_ms,ci_rel,slow_rounds,canary_samples_ms"
+  public static let columnCount = 25
 
   /// The CSV line of this row (no newline).
-  public var csvLine: String {
+  public var csvLine: String { csvLine(legacy: false) }
+
+  /// The CSV line; `legacy` writes only the first 19 columns (for appending to an old file).
+  public func csvLine(legacy: Bool) -> String {
+    var fields = legacyFields
+    if !legacy {
+      fields += [ProfileRow.ms(rawLatencyMs), canaryRatio.map { String(format: "%.6f", $0) } ?? "",
+                 canaryMs.map(ProfileRow.ms) ?? "", ciRel.map { String(format: "%.5f", $0) } ?? "",
+                 String(slowRounds), canarySamplesMs.map { String(format: "%.4f", $0) }.joined(separator: ";")]
+    }
+    return fields.map(CSV.quote).joined(separator: ",")
+  }
+
+  private var legacyFields: [String] {
     let fields: [String] = [
       source, device, dataset, String(archIndex), archString, ProfileRow.ms(latencyMs), ProfileRow.ms(p10Ms),
       ProfileRow.ms(p90Ms), ProfileRow.ms(iqrMs), ProfileRow.ms(minMs), String(n), noisy ? "1" : "0",
@@ -90,15 +132,15 @@ public struct ProfileRow: Codable, Sendable, Equatable {
       counters.map { "\($0.name)=\($0.value)" }.joined(separator: ";"),
       samplesMs.map { String(format: "%.4f", $0) }.joined(separator: ";"),
     ]
-    return fields.map(CSV.quote).joined(separator: ",")
+    return fields
   }
 
   /// Parses one CSV line written by `csvLine`; throws naming the column that is wrong.
   public init(csvLine line: String) throws {
     let f = try CSV.split(line)
-    guard f.count == ProfileRow.columnCount else {
-      throw ProfilerError("profile row has \(f.count) fields: expected \(ProfileRow.columnCount) (\(ProfileRow.header))",
-                          kind: .data)
+    guard f.count == ProfileRow.columnCount || f.count == ProfileRow.legacyColumnCount else {
+      throw ProfilerError("profile row has \(f.count) fields: expected \(ProfileRow.columnCount) (\(ProfileRow.header)) "
+                          + "or \(ProfileRow.legacyColumnCount) (a file written before the canary columns)", kind: .data)
     }
     func num(_ i: Int, _ name: String) throws -> Double {
       guard let v = Double(f[i]), v.isFinite else { throw ProfilerError("\(name) '\(f[i])' is not a number", kind: .data) }
@@ -127,6 +169,21 @@ public struct ProfileRow: Codable, Sendable, Equatable {
               cpuMs: try num(12, "cpu_ms"), otherCPU: try num(13, "other_cpu"), sweeps: try int(14, "sweeps"),
               preempted: try int(15, "preempted"),
               noisyReasons: f[16].split(separator: ";").map(String.init), counters: counters, samplesMs: samples)
+    guard f.count == ProfileRow.columnCount else { return }
+    func optNum(_ i: Int, _ name: String) throws -> Double? { f[i].isEmpty ? nil : try num(i, name) }
+    rawLatencyMs = try num(19, "raw_latency_ms")
+    canaryRatio = try optNum(20, "canary_ratio")
+    canaryMs = try optNum(21, "canary_ms")
+    ciRel = try optNum(22, "ci_rel")
+    slowRounds = try int(23, "slow_rounds")
+    canarySamplesMs = try f[24].split(separator: ";").map { s -> Double in
+      guard let v = Double(s), v.isFinite else { throw ProfilerError("canary sample '\(s)' is not a number", kind: .data) }
+      return v
+    }
+    guard canarySamplesMs.isEmpty || canarySamplesMs.count == samplesMs.count else {
+      throw ProfilerError("canary_samples_ms has \(canarySamplesMs.count) values for \(samplesMs.count) samples: "
+                          + "expected one per sample", kind: .data)
+    }
   }
 
   /// Milliseconds with 6 decimals (ns resolution).

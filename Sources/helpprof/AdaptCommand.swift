@@ -98,6 +98,8 @@ struct AdaptCommand: ParsableCommand {
     var seconds: Seconds
     var validation: ValidationJSON?
     var validationCSV: String?
+    /// The references' measurement quality (re-measured now, or the profile's); `disturbed` says not to trust it.
+    var measurementQuality: MeasurementQuality?
     struct Seconds: Encodable { var measure: Double; var adapt: Double; var total: Double }
   }
 
@@ -171,9 +173,10 @@ struct AdaptCommand: ParsableCommand {
     let session = AdaptFlow.interleaved((remeasure ? refPool : []) + picks + validation, seed: seed &+ 2)
     let tMeasure = Date()
     var measured: [String: Double] = [:]
+    var sessionRows: [ProfileRow] = []
     if !session.isEmpty {
       let bar = quiet ? nil : ProgressBar(label: "measure", total: session.count)
-      let ms = try Embedder.archMeasurer(settings: settings, shouldStop: stop) { p in
+      let ms = try Embedder.archMeasurer(settings: settings, shouldStop: stop, onRows: { sessionRows = $0 }) { p in
         bar?.show(done: p.done, detail: String(format: "eta %.0f s", p.etaSeconds))
       }(session)
       bar?.finish()
@@ -187,6 +190,10 @@ struct AdaptCommand: ParsableCommand {
     let shotList = measurements == nil
       ? try picks.map { ArchMeasurement(index: $0.index, arch: $0.arch, latencyMs: try latency($0), macs: $0.macs) } : fileShots
     let referenceMs = remeasure ? try refPool.map(latency) : (dp.referenceMedians ?? [])
+    let refKeys = Set(refPool.map(\.arch))
+    let quality = remeasure
+      ? Embedder.quality(sessionRows.filter { refKeys.contains($0.archString) }, settings: settings)
+      : dp.measurementQuality
 
     // Adapt.
     let tAdapt = Date()
@@ -223,14 +230,18 @@ struct AdaptCommand: ParsableCommand {
                         createdAt: DeviceProfile.timestamp(),
                         referenceSource: remeasure ? "remeasured-with-shots" : "profile"),
       validation: summary)
-    let file = try AdaptFlow.predictorFile(adapted, metadata: md)
+    var file = try AdaptFlow.predictorFile(adapted, metadata: md)
+    // One key beside PredictorMetadata's (the checksum covers the tensors only).
+    if let q = quality { file.metadata["measurement_quality"] = try q.json() }
     try file.write(to: out)
     let total = Date().timeIntervalSince(t0)
 
     let result = Result(out: out, space: dp.space.rawValue, shots: shotArchs, shotStrategy: strategy, seed: seed,
                         referenceSource: remeasure ? "remeasured-with-shots" : "profile",
                         seconds: .init(measure: measureSeconds, adapt: adaptSeconds, total: total),
-                        validation: summary.map { ValidationJSON($0.metrics) }, validationCSV: validationCSV)
+                        validation: summary.map { ValidationJSON($0.metrics) }, validationCSV: validationCSV,
+                        measurementQuality: quality)
+    if !quiet, json, let w = quality?.warningLine { note(w) }
     if json {
       try printJSON(result)
     } else if !quiet {
@@ -242,6 +253,10 @@ struct AdaptCommand: ParsableCommand {
         lines.append(String(format: "validation on %d archs: Spearman %.4f, Kendall %.4f, MAPE %.2f %%, within ±10 %% %.1f %%, within ±5 %% %.1f %%",
                             m.count, m.spearman, m.kendall, m.mapePercent, m.within10Percent, m.within5Percent))
         lines.append("validation measurements: \(validationCSV ?? "")  (helpprof report --predictor \(out) --measurements \(validationCSV ?? ""))")
+      }
+      if let q = quality {
+        lines.append(q.summaryLine)
+        if let w = q.warningLine { lines.append(w) }
       }
       lines.append(dp.space == .nb201
         ? "next: helpprof predict --predictor \(out) --index 1462   |   python3 tools/helpprof_predictor.py \(out) --index 1462"

@@ -121,6 +121,7 @@ struct EmbedCommand: ParsableCommand {
     }
     bar?.finish()
     let seconds = Date().timeIntervalSince(start)
+    if !quiet, json, let w = profile.measurementQuality?.warningLine { note(w) }
     if json {
       try printJSON(profile)
     } else if !quiet {
@@ -133,11 +134,16 @@ struct EmbedCommand: ParsableCommand {
     var lines = ["device profile \(path) (\(p.space.rawValue), \(p.references.count) references, "
       + String(format: "%.1f s", seconds) + (resumed > 0 ? ", \(resumed) resumed" : "") + ")",
       "host: \(p.host.oneLine)",
-      "  index  median_ms  rel_iqr  n    noisy  embedding"]
+      "  index  latency_ms  ci_rel  raw_median  n    noisy  embedding"]
     for (i, r) in p.references.enumerated() {
       guard let m = r.measurement else { continue }
-      lines.append(String(format: "  %5d  %9.4f  %7.4f  %-3d  %-5@  %.4f", r.arch.index, m.stats.median,
-                          m.stats.relativeIQR, m.stats.count, m.noisy ? "yes" : "no", p.embedding?[i] ?? .nan))
+      lines.append(String(format: "  %5d  %10.4f  %6.4f  %10.4f  %-3d  %-5@  %.4f", r.arch.index, m.estimateMs,
+                          m.ciRelative ?? .nan, m.stats.median, m.stats.count, m.noisy ? "yes" : "no",
+                          p.embedding?[i] ?? .nan))
+    }
+    if let q = p.measurementQuality {
+      lines.append(q.summaryLine)
+      if let w = q.warningLine { lines.append(w) }
     }
     let noisy = p.references.filter { $0.measurement?.noisy == true }.count
     if noisy > 0 { lines.append("warning: \(noisy) references were noisy; consider a quieter machine and --fresh") }

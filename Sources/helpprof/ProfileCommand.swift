@@ -14,6 +14,16 @@ struct ProfileCommand: ParsableCommand {
     commandName: "profile",
     abstract: "Measure the latency of many NB201 or OFA architectures on this CPU into a resumable CSV.",
     discussion: """
+      Protocol (--protocol canary, the default): each round of every window is
+      bracketed by runs of a fixed canary network of the space (NB201 index
+      310; OFA r=176 w=1.2 d=3 ks=5 e=4), and each run is divided by the
+      canary's level around it, so slow episodes of a shared machine cancel.
+      latency_ms = median ratio x the canary's session baseline (its p10);
+      raw_latency_ms keeps the plain median. An arch is done when its 95 %
+      CI is within --target-ci (relative half-width). --protocol sweeps is
+      the same without the canary (the pool in profiles/pool was measured so);
+      --protocol naive is the median of --naive-runs back-to-back runs.
+
       Archs are measured in blocks of --block archs. Each block is swept
       --sweeps times, so drift and load phases hit all archs alike: each sweep
       builds --window networks at a time, times them in interleaved rounds and
@@ -28,7 +38,8 @@ struct ProfileCommand: ParsableCommand {
       Output: FILE.csv with the columns
         source,device,dataset,arch_index,arch_str,latency_ms,p10_ms,p90_ms,
         iqr_ms,min_ms,n,noisy,cpu_ms,other_cpu,sweeps,preempted,noisy_reasons,
-        counters,samples_ms
+        counters,samples_ms,raw_latency_ms,canary_ratio,canary_ms,ci_rel,
+        slow_rounds,canary_samples_ms
       (the first six as in HELP's nb201_latency.csv; OFA rows hold the config
       text in arch_str and the sample number, or -1, in arch_index), and
       FILE.csv.json with settings, host context and per-run summaries.
@@ -68,6 +79,21 @@ struct ProfileCommand: ParsableCommand {
   @Option(help: "Statistic reported as latency_ms: median, p10 or min (min is steadiest on a busy machine).")
   var statistic: String = "median"
   @Option(help: "Pin the measuring thread: auto, none or a CPU number.") var pin: String = "auto"
+  @Option(name: .customLong("protocol"),
+          help: "Measurement protocol: canary (default: drift-cancelling ratio to a fixed canary network), sweeps (the same without the canary, as before issue 12) or naive (median of --naive-runs back-to-back runs).")
+  var protocolName: String = "canary"
+  @Option(help: "Canary: stop an arch when the relative half-width of its 95 % CI is at most this.")
+  var targetCi: Double = MeasurementProtocol().targetRelativeCI
+  @Option(help: "Naive: timed back-to-back runs per arch.") var naiveRuns: Int = MeasurementProtocol().naiveRuns
+  @Option(help: "Canary: timed canary runs at each boundary.") var canaryRuns: Int = MeasurementProtocol().canaryRuns
+  @Option(help: "Canary: bracket each round (round) or each arch's runs in a round (arch).")
+  var canaryBracket: String = MeasurementProtocol().canaryPerArch ? "arch" : "round"
+  @Option(help: "Canary: divide by the running median of the last N canary levels (1 = the round's own).")
+  var canarySmoothing: Int = MeasurementProtocol().canarySmoothing
+  @Option(help: "Canary: quantile of the ratios that is the estimate (0.5 = median).")
+  var ratioQuantile: Double = MeasurementProtocol().ratioQuantile
+  @Option(help: "Canary: untimed canary runs before each boundary.")
+  var canaryRewarm: Int = MeasurementProtocol().canaryRewarmRuns
   @Option(help: "Stop an arch when IQR/median is at most this.") var targetIqr: Double = 0.02
   @Option(help: "Cap on timed seconds per arch and attempt.") var maxSeconds: Double = 0.5
   @Option(help: "Minimum timed runs per arch.") var minSamples: Int = 10
@@ -122,6 +148,20 @@ struct ProfileCommand: ParsableCommand {
       throw ProfilerError("--statistic '\(statistic)': expected median, p10 or min")
     }
     s.measurement.statistic = st
+    guard let protocolKind = ProtocolKind(rawValue: protocolName) else {
+      throw ProfilerError("--protocol '\(protocolName)': expected canary, sweeps or naive")
+    }
+    s.measurement.kind = protocolKind
+    s.measurement.targetRelativeCI = targetCi
+    s.measurement.naiveRuns = naiveRuns
+    s.measurement.canaryRuns = canaryRuns
+    s.measurement.canaryRewarmRuns = canaryRewarm
+    s.measurement.canarySmoothing = canarySmoothing
+    s.measurement.ratioQuantile = ratioQuantile
+    guard canaryBracket == "arch" || canaryBracket == "round" else {
+      throw ProfilerError("--canary-bracket '\(canaryBracket)': expected round or arch")
+    }
+    s.measurement.canaryPerArch = canaryBracket == "arch"
     s.measurement.pin = pinReq
     s.measurement.targetRelativeIQR = targetIqr
     s.measurement.maxSecondsPerArch = maxSeconds
@@ -187,6 +227,10 @@ struct ProfileCommand: ParsableCommand {
       if result.alreadyDone > 0 { msg += ", \(result.alreadyDone) already in \(out)" }
       if result.droppedTornBytes > 0 { msg += ", dropped a torn last line (\(result.droppedTornBytes) bytes)" }
       msg += "; noisy \(sum.noisy), extra sweeps for \(sum.remeasured)"
+      if let c = sum.canary {
+        msg += String(format: "; canary baseline %.4f ms, %d of %d rounds slow (> %.2fx), overhead %.1f%%",
+                      c.baselineMs, c.slowRounds, c.rounds, c.slowFactor, 100 * c.overheadFraction)
+      }
       msg += String(format: "; other processes used %.2f CPUs on average (max %.2f)", sum.meanOtherCores,
                     sum.maxOtherCores)
       msg += "\n  " + sum.pinning.joined(separator: "\n  ") + "\n  counters: " + sum.counters

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Counters
 import Foundation
+import Profiler
 import Runtime
 import SearchSpace
 #if canImport(Glibc)
@@ -11,10 +12,15 @@ import Glibc
 struct RunCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run",
-    abstract: "Run one NB201 or OFA network on this CPU and time it (median, p10, p90, min over --repeat runs).",
+    abstract: "Run one NB201 or OFA network on this CPU and time it with the profiler's measurement protocol.",
     discussion: """
-      Builds the network once (seeded random weights, BN folded, every buffer allocated up front), runs \
-      --warmup passes, then times --repeat passes with CLOCK_MONOTONIC_RAW.
+      Builds the network (seeded random weights, BN folded, every buffer allocated up front), runs \
+      --warmup passes, then times it with the same protocol as `helpprof profile` (--protocol canary by \
+      default): the thread is pinned, preempted runs are set aside, rounds of 5 runs are bracketed by runs of \
+      the space's fixed canary network, and median_ms is the median ratio to the canary × the canary's session \
+      baseline (raw_median_ms is the plain median). At least --repeat runs are timed, more until the 95 % CI of \
+      the estimate is within 1 % (at most 100 runs or 0.5 s). --protocol naive times exactly --repeat \
+      back-to-back runs (the behaviour before issue 12). --layers adds a per-layer pass of --repeat runs.
 
       NB201 runs every op of every edge like PyTorch (`none` = multiply by 0); --prune-dead-ops skips edges \
       that cannot reach the cell output. Kernel configurations: \(KernelConfig.availableNames.joined(separator: ", ")). \
@@ -51,8 +57,14 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Images per forward pass.")
   var batch: Int = 1
 
-  @Option(name: .customLong("repeat"), help: "Timed passes.")
+  @Option(name: .customLong("repeat"), help: "Timed passes (at least; exactly with --protocol naive).")
   var repeats: Int = 30
+
+  @Option(name: .customLong("protocol"), help: "Measurement protocol: canary (default), sweeps or naive.")
+  var protocolName: String = "canary"
+
+  @Option(help: "Pin the measuring thread: auto, none or a CPU number.")
+  var pin: String = "auto"
 
   @Option(help: "Untimed warm-up passes.")
   var warmup: Int = 5
@@ -83,34 +95,28 @@ struct RunCommand: ParsableCommand {
     if let dir = dumpWeights {
       do { try network.dump(to: dir) } catch { throw fail("\(error)", HelpExit.failure) }
     }
-    for _ in 0..<warmup { network.run() }
-    var samples: [Double] = []
-    samples.reserveCapacity(repeats)
+    let row = try measureWithProtocol(network)
+    let samples = row.samplesMs
     var layerSamples: [[UInt64]] = []
     if layers {
       layerSamples = Array(repeating: [], count: network.layerCount)
+      for _ in 0..<warmup { network.run() }
       for _ in 0..<repeats {
-        let t0 = monotonicNanoseconds()
         let times = network.runTimingLayers(now: monotonicNanoseconds)
-        let t1 = monotonicNanoseconds()
-        samples.append(Double(t1 &- t0) / 1e6)
         for (i, t) in times.enumerated() { layerSamples[i].append(t.nanoseconds) }
       }
-    } else {
-      for _ in 0..<repeats {
-        let t0 = monotonicNanoseconds()
-        network.run()
-        let t1 = monotonicNanoseconds()
-        samples.append(Double(t1 &- t0) / 1e6)
-      }
     }
+    network.run()
     guard let stats = SampleStats(samples) else { throw fail("no timing samples", HelpExit.failure) }
     let layerRows = layers ? layerReport(network, layerSamples) : []
     let result = RunResult(
       network: network.summary, space: space, kernels: network.options.kernels.name, threads: threads,
       batch: batch, openblas_core: RuntimeInfo.openBLASCoreName, simd_level: RuntimeInfo.simdLevel,
       pruned: pruneDeadOps, bn_folded: !keepBN, macs: network.macs, layer_count: network.layerCount,
-      repeats: repeats, warmup: warmup, median_ms: stats.median, p10_ms: stats.p10, p90_ms: stats.p90,
+      repeats: samples.count, warmup: warmup, measurement_protocol: protocolName, median_ms: row.latencyMs,
+      raw_median_ms: row.rawLatencyMs, ci_rel: row.ciRel ?? 1, canary_ratio: row.canaryRatio, canary_ms: row.canaryMs,
+      slow_rounds: row.slowRounds, preempted: row.preempted, noisy_reasons: row.noisyReasons,
+      p10_ms: stats.p10, p90_ms: stats.p90,
       min_ms: stats.min, max_ms: stats.max, mean_ms: stats.mean, samples_ms: samples,
       output_checksum: network.output.reduce(0) { $0 + Double($1) }, layers: layers ? layerRows : nil,
       op_shares: layers ? opShares(layerRows) : nil)
@@ -118,6 +124,71 @@ struct RunCommand: ParsableCommand {
       try printJSON(result)
     } else {
       printText(result)
+    }
+  }
+
+  /// Times the arch of `network` with the profiler's engine and protocol (the canary built with the same options).
+  func measureWithProtocol(_ network: Network) throws -> ProfileRow {
+    guard let kind = ProtocolKind(rawValue: protocolName) else {
+      throw fail("--protocol '\(protocolName)': expected canary, sweeps or naive")
+    }
+    guard let pinRequest = PinRequest(text: pin) else { throw fail("--pin '\(pin)': expected auto, none or a CPU number") }
+    let spec = try targetSpec()
+    let options = network.options
+    let ds = try datasetValue()
+    var s = ProfileSettings(space: spec.space, dataset: spec.space == .nb201 ? ds.rawValue : nil, device: "run")
+    s.kernels = options.kernels.name
+    s.threads = threads
+    s.pruneDeadOps = pruneDeadOps
+    s.keepBN = keepBN
+    s.seed = seed
+    s.counters = []
+    s.measurement.kind = kind
+    s.measurement.pin = pinRequest
+    s.measurement.warmupRuns = warmup
+    if warmup == 0 { s.measurement.warmupSeconds = 0 }
+    s.measurement.minSamples = max(3, repeats)
+    s.measurement.maxSamples = max(s.measurement.minSamples, 100)
+    s.measurement.naiveRuns = repeats
+    s.measurement.window = 1
+    s.measurement.sweeps = 1
+    s.measurement.block = 1
+    let factory: WorkloadFactory = { spec in
+      switch spec {
+      case .nb201(_, let cell): return RuntimeWorkload(try Network.nb201(cell, dataset: ds, options: options))
+      case .ofa(_, let config): return RuntimeWorkload(try Network.ofa(config, options: options))
+      }
+    }
+    do {
+      let outcome = try Profiler.measure([spec], settings: s, factory: factory)
+      guard let row = outcome.rows.first else { throw fail("no timing samples", HelpExit.failure) }
+      return row
+    } catch let e as ProfilerError {
+      throw fail(e.message, e.kind == .usage ? HelpExit.usage : HelpExit.failure)
+    } catch let e as RuntimeError {
+      throw fail("\(e)", HelpExit.failure)
+    }
+  }
+
+  /// The NB201 dataset named by --dataset (any case).
+  func datasetValue() throws -> NB201Dataset {
+    guard let ds = NB201Dataset(rawValue: dataset) ?? NB201Dataset.allCases.first(where: {
+      $0.rawValue.lowercased() == dataset.lowercased() })
+    else {
+      throw fail("--dataset '\(dataset)' unknown: expected cifar10, cifar100 or ImageNet16-120")
+    }
+    return ds
+  }
+
+  /// The requested arch as a profiler spec (after `buildNetwork` validated the input).
+  func targetSpec() throws -> ArchSpec {
+    switch space {
+    case "nb201":
+      if let i = index { return .nb201(index: i, cell: try NB201Cell(nb201Index: i)) }
+      let cell = try NB201Cell(archString: arch ?? "")
+      return .nb201(index: NB201Index.index(of: cell), cell: cell)
+    default:
+      return .ofa(number: -1, config: try OFAConfig(text: config ?? ""))
     }
   }
 
@@ -185,6 +256,9 @@ struct RunCommand: ParsableCommand {
     print(r.network)
     print(String(format: "median %.3f ms  p10 %.3f  p90 %.3f  min %.3f  (%d runs after %d warm-up)",
                  r.median_ms, r.p10_ms, r.p90_ms, r.min_ms, r.repeats, r.warmup))
+    print(String(format: "protocol %@: raw median %.3f ms, CI ±%.1f %%, %d slow rounds, %d preempted runs set aside",
+                 r.measurement_protocol, r.raw_median_ms, 100 * r.ci_rel, r.slow_rounds, r.preempted)
+          + (r.canary_ms.map { String(format: ", canary baseline %.3f ms", $0) } ?? ""))
     print("kernels \(r.kernels), threads \(r.threads), batch \(r.batch), openblas core \(r.openblas_core), "
           + "simd \(r.simd_level), pruned \(r.pruned), BN folded \(r.bn_folded), MACs \(r.macs), "
           + "layers \(r.layer_count)")
@@ -234,7 +308,17 @@ struct RunResult: Codable {
   let layer_count: Int
   let repeats: Int
   let warmup: Int
+  /// The measurement protocol; `median_ms` is its estimate (canary: median ratio × canary baseline).
+  let measurement_protocol: String
   let median_ms: Double
+  /// The plain median of the samples, the relative CI half-width, the canary ratio/baseline, slow rounds.
+  let raw_median_ms: Double
+  let ci_rel: Double
+  let canary_ratio: Double?
+  let canary_ms: Double?
+  let slow_rounds: Int
+  let preempted: Int
+  let noisy_reasons: [String]
   let p10_ms: Double
   let p90_ms: Double
   let min_ms: Double

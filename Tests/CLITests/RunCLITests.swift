@@ -15,7 +15,22 @@ final class RunCLITests: XCTestCase {
     XCTAssertEqual(obj["macs"] as? Int, 28_495_480)
     XCTAssertEqual(obj["kernels"] as? String, "default")
     XCTAssertEqual(obj["pruned"] as? Bool, false)
-    XCTAssertEqual((obj["samples_ms"] as? [Double])?.count, 3)
+    XCTAssertGreaterThanOrEqual((obj["samples_ms"] as? [Double])?.count ?? 0, 3, "at least --repeat runs")
+    XCTAssertEqual(obj["measurement_protocol"] as? String, "canary")
+    for key in ["raw_median_ms", "ci_rel", "canary_ms", "canary_ratio", "slow_rounds", "preempted"] {
+      XCTAssertNotNil(obj[key], "missing \(key)")
+    }
+  }
+
+  func testNaiveProtocolTimesExactlyRepeatRuns() throws {
+    let r = try runHelpprof(["run", "--space", "nb201", "--index", "1", "--repeat", "4", "--warmup", "1",
+                             "--protocol", "naive", "--json"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let obj = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    XCTAssertEqual((obj["samples_ms"] as? [Double])?.count, 4)
+    XCTAssertEqual(obj["median_ms"] as? Double, obj["raw_median_ms"] as? Double)
+    let bad = try runHelpprof(["run", "--space", "nb201", "--index", "1", "--protocol", "fastest"])
+    XCTAssertEqual(bad.status, 64, bad.stderr)
   }
 
   func testRunOFAWithLayersAndKernels() throws {

@@ -68,3 +68,57 @@ final class ProfileCSVTests: XCTestCase {
     }
   }
 }
+
+/// The canary columns: round trip, and files written before them.
+final class ProfileCSVCanaryColumnTests: XCTestCase {
+  func row() -> ProfileRow {
+    ProfileRow(device: "dev", dataset: "cifar10", archIndex: 7, archString: "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|",
+               latencyMs: 1.5, p10Ms: 1.2, p90Ms: 1.4, iqrMs: 0.01, minMs: 1.1, n: 3, noisy: false, cpuMs: 1.24,
+               otherCPU: 0.125, sweeps: 3, counters: [], samplesMs: [1.25, 1.5, 2.0], rawLatencyMs: 1.5,
+               canaryRatio: 1.25, canaryMs: 1.2, ciRel: 0.0125, slowRounds: 2, canarySamplesMs: [1.0, 1.25, 1.5])
+  }
+
+  func testNewColumnsRoundTripAndOrder() throws {
+    let r = row()
+    XCTAssertEqual(try ProfileRow(csvLine: r.csvLine), r)
+    XCTAssertTrue(ProfileRow.header.hasPrefix(ProfileRow.legacyHeader + ","), "new columns are appended at the end")
+    XCTAssertTrue(ProfileRow.header.hasSuffix("raw_latency_ms,canary_ratio,canary_ms,ci_rel,slow_rounds,canary_samples_ms"))
+    var none = r
+    none.canaryRatio = nil
+    none.canaryMs = nil
+    none.canarySamplesMs = []
+    XCTAssertEqual(try ProfileRow(csvLine: none.csvLine), none)
+    var bad = r
+    bad.canarySamplesMs = [1]
+    XCTAssertThrowsError(try ProfileRow(csvLine: bad.csvLine), "one canary level per sample")
+  }
+
+  func testLegacyLineAndFileStayLegacy() throws {
+    let r = row()
+    let legacy = r.csvLine(legacy: true)
+    XCTAssertEqual(try CSV.split(legacy).count, ProfileRow.legacyColumnCount)
+    let old = try ProfileRow(csvLine: legacy)
+    XCTAssertEqual(old.rawLatencyMs, old.latencyMs, "old rows: raw = latency")
+    XCTAssertNil(old.ciRel)
+    XCTAssertTrue(old.canarySamplesMs.isEmpty)
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("legacy-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("old.csv").path
+    try (ProfileRow.legacyHeader + "\n" + legacy + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    var next = r
+    next.archIndex = 8
+    do {
+      let f = try ProfileCSVFile(path: path)
+      XCTAssertTrue(f.legacyFormat)
+      XCTAssertEqual(f.existingRows.count, 1)
+      try f.append(next)
+    }
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    XCTAssertTrue(text.hasPrefix(ProfileRow.legacyHeader + "\n"))
+    for line in text.split(separator: "\n").dropFirst() {
+      XCTAssertEqual(try CSV.split(String(line)).count, ProfileRow.legacyColumnCount, "the file stays one format")
+    }
+    XCTAssertEqual(try ProfileCSVFile.readRows(path: path).map(\.archIndex), [7, 8])
+  }
+}

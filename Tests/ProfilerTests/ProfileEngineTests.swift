@@ -39,7 +39,7 @@ final class ProfileEngineTests: XCTestCase {
 
   var builds = 0
   func factory(_ spec: ArchSpec) throws -> Workload {
-    builds += 1
+    if spec.archIndex != CanaryArch.nb201Index { builds += 1 }
     return SpinWorkload(iterations: 2_000 + 500 * (spec.archIndex % 5))
   }
 
@@ -59,7 +59,7 @@ final class ProfileEngineTests: XCTestCase {
     })
     XCTAssertEqual(out.rows.map(\.archIndex), [9, 3, 7, 1, 5])
     XCTAssertEqual(progressCalls, 5)
-    XCTAssertLessThanOrEqual(SpinWorkload.maxAlive, 2)
+    XCTAssertLessThanOrEqual(SpinWorkload.maxAlive, 3, "one window (2) plus the canary")
     XCTAssertEqual(SpinWorkload.alive, 0)
     for r in out.rows {
       XCTAssertEqual(r.device, "test-device")
@@ -67,14 +67,20 @@ final class ProfileEngineTests: XCTestCase {
       XCTAssertGreaterThanOrEqual(r.n, 3)
       XCTAssertEqual(r.samplesMs.count, r.n)
       XCTAssertLessThanOrEqual(r.n + r.preempted, s.measurement.maxSamples)
-      XCTAssertEqual(r.latencyMs, try XCTUnwrap(SampleStats(r.samplesMs)).median, accuracy: 1e-12)
-      XCTAssertLessThanOrEqual(r.p10Ms, r.latencyMs)
+      XCTAssertEqual(r.rawLatencyMs, try XCTUnwrap(SampleStats(r.samplesMs)).median, accuracy: 1e-12)
+      XCTAssertLessThanOrEqual(r.p10Ms, r.rawLatencyMs)
+      XCTAssertEqual(r.canarySamplesMs.count, r.samplesMs.count, "one canary level per kept sample")
+      let est = try XCTUnwrap(CanaryEstimate(samples: r.samplesMs, canary: r.canarySamplesMs,
+                                             baseline: try XCTUnwrap(r.canaryMs)))
+      XCTAssertEqual(r.latencyMs, est.latencyMs, accuracy: 1e-9, "latency_ms = median ratio × canary baseline")
       XCTAssertGreaterThanOrEqual(r.sweeps, s.measurement.sweeps)
       XCTAssertTrue(r.counters.isEmpty)
     }
     XCTAssertEqual(out.layers.count, 10)
     XCTAssertEqual(out.summary.archs, 5)
     XCTAssertFalse(out.summary.interrupted)
+    XCTAssertEqual(out.summary.protocolKind, "canary")
+    XCTAssertGreaterThan(try XCTUnwrap(out.summary.canary).levelsMs.count, 3)
   }
 
   func testShouldStopKeepsFinishedRows() throws {

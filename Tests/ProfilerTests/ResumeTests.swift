@@ -33,7 +33,7 @@ final class ResumeTests: XCTestCase {
     return try Profiler.profile(
       try ArchSelection.nb201(indices: indices), settings: s ?? settings(), csvPath: path, command: ["test"],
       factory: { spec in
-        self.builds.append(spec.archIndex)
+        if spec.archIndex != CanaryArch.nb201Index { self.builds.append(spec.archIndex) }
         return ClosureWorkload { var x = 0.0; for i in 0..<1000 { x += Double(i) }; _ = x }
       }, host: ResumeTests.host, progress: { if $0.lastRow != nil { rows += 1 } },
       shouldStop: { stopAfter.map { rows >= $0 } ?? false })
@@ -89,5 +89,39 @@ final class ResumeTests: XCTestCase {
     XCTAssertThrowsError(try run([0, 1, 2], renamed)) { e in XCTAssertTrue("\(e)".contains("device"), "\(e)") }
     try FileManager.default.removeItem(atPath: ProfileSidecar.path(forCSV: path))
     XCTAssertThrowsError(try run([0, 1, 2])) { e in XCTAssertTrue("\(e)".contains("sidecar"), "\(e)") }
+  }
+
+  /// A CSV + sidecar as written before the canary protocol (19 columns, no protocol keys) resumes with
+  /// `--protocol sweeps` (what it was measured with), keeps its format, and is refused with the canary default.
+  func testResumesOldFormatFiles() throws {
+    var old = settings()
+    old.measurement.kind = .sweeps
+    _ = try run([0, 1], old)
+    let rows = try ProfileCSVFile.readRows(path: path)
+    let legacy = ([ProfileRow.legacyHeader] + rows.map { $0.csvLine(legacy: true) }).joined(separator: "\n") + "\n"
+    try legacy.write(toFile: path, atomically: true, encoding: .utf8)
+    let sidecarPath = ProfileSidecar.path(forCSV: path)
+    var obj = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: sidecarPath)))
+      as? [String: Any])
+    var st = try XCTUnwrap(obj["settings"] as? [String: Any])
+    var m = try XCTUnwrap(st["measurement"] as? [String: Any])
+    for k in ["kind", "canaryRuns", "canaryPerArch", "canaryRewarmRuns", "canarySmoothing", "ratioQuantile",
+              "targetRelativeCI", "canaryBaselineQuantile", "slowEpisodeFactor", "naiveRuns"] {
+      m.removeValue(forKey: k)
+    }
+    st["measurement"] = m
+    obj["settings"] = st
+    obj["columns"] = ProfileRow.legacyHeader
+    try JSONSerialization.data(withJSONObject: obj).write(to: URL(fileURLWithPath: sidecarPath))
+    XCTAssertThrowsError(try run([0, 1, 2])) { e in
+      XCTAssertTrue("\(e)".contains("measurement.kind: sweeps → canary"), "\(e)")
+    }
+    builds = []
+    let resumed = try run([0, 1, 2, 3], old)
+    XCTAssertEqual(resumed.alreadyDone, 2)
+    XCTAssertEqual(Set(builds), [2, 3])
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    XCTAssertTrue(text.hasPrefix(ProfileRow.legacyHeader + "\n"))
+    XCTAssertEqual(try ProfileCSVFile.readRows(path: path).map(\.archIndex), [0, 1, 2, 3])
   }
 }

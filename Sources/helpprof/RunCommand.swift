@@ -172,10 +172,11 @@ struct RunCommand: ParsableCommand {
 
   /// The NB201 dataset named by --dataset (any case).
   func datasetValue() throws -> NB201Dataset {
-    guard let ds = NB201Dataset(rawValue: dataset) ?? NB201Dataset.allCases.first(where: {
-      $0.rawValue.lowercased() == dataset.lowercased() })
+    let name = dataset ?? NB201Dataset.cifar10.rawValue
+    guard let ds = NB201Dataset(rawValue: name) ?? NB201Dataset.allCases.first(where: {
+      $0.rawValue.lowercased() == name.lowercased() })
     else {
-      throw fail("--dataset '\(dataset)' unknown: expected cifar10, cifar100 or ImageNet16-120")
+      throw fail("--dataset '\(name)' unknown: expected cifar10, cifar100 or ImageNet16-120")
     }
     return ds
   }

@@ -231,8 +231,11 @@ struct AdaptCommand: ParsableCommand {
                         referenceSource: remeasure ? "remeasured-with-shots" : "profile"),
       validation: summary)
     var file = try AdaptFlow.predictorFile(adapted, metadata: md)
-    // One key beside PredictorMetadata's (the checksum covers the tensors only).
-    if let q = quality { file.metadata["measurement_quality"] = try q.json() }
+    // One key beside PredictorMetadata's; the checksum covers all metadata, so seal again after adding it.
+    if let q = quality {
+      file.metadata["measurement_quality"] = try q.json()
+      file.sealChecksum()
+    }
     try file.write(to: out)
     let total = Date().timeIntervalSince(t0)
 

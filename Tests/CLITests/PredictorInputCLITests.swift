@@ -15,6 +15,14 @@ final class PredictorInputCLITests: XCTestCase {
     XCTAssertTrue(r.stderr.contains(message), "'\(r.stderr)' should contain '\(message)'", file: file, line: line)
   }
 
+  /// A device profile measured with the tiny protocol (the references of the bundled NB201 model).
+  private func quickProfile(in dir: URL) throws -> String {
+    let path = dir.appendingPathComponent("p.json").path
+    let r = try runHelpprof(["embed", "--out", path] + OnboardingCLITests.quick)
+    XCTAssertEqual(r.status, 0, r.stderr)
+    return path
+  }
+
   private func ms(_ r: CLIResult) throws -> Double {
     let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]], r.stderr)
     return try XCTUnwrap(rows.first?["predicted_ms"] as? Double)
@@ -75,10 +83,8 @@ final class PredictorInputCLITests: XCTestCase {
   func testMalformedMetaPredictorIsDataError() throws {
     let dir = try makeTempDir()
     defer { try? FileManager.default.removeItem(at: dir) }
-    let profilePath = dir.appendingPathComponent("p.json").path
-    let embed = try runHelpprof(["embed", "--out", profilePath] + OnboardingCLITests.quick)
-    XCTAssertEqual(embed.status, 0, embed.stderr)
     let meta = dir.appendingPathComponent("m.safetensors")
+    let profilePath = try quickProfile(in: dir)
     try Data([16, 0, 0, 0, 0, 0, 0, 0] + Array("{\"a\":1}        ".utf8)).write(to: meta)
     let r = try runHelpprof(["evaluate", "--space", "nb201", "--model", meta.path])
     XCTAssertEqual(r.status, 65, r.stderr)

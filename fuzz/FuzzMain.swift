@@ -3,10 +3,12 @@
 //   0: safetensors / predictor file (TensorFile + format/checksum checks + predictor metadata)
 //   1: device profile JSON (DeviceProfile.decode)
 //   2: measurements CSV (MeasurementsCSV.parse)
+//   3: strict number syntax (StrictNumber) and the JSON depth scan of predictor metadata
 // Invariants checked (a violation traps, which libFuzzer reports as a crash):
 //   - a file that parses re-serialises to bytes that parse to an equal TensorFile;
 //   - a device profile that decodes re-encodes to JSON that decodes and validates again;
-//   - CSV rows that parse re-format to text that parses to the same rows.
+//   - CSV rows that parse re-format to text that parses to the same rows, with latencies in the plausible range;
+//   - a strict decimal parses with Double() to the same value, and a finite one prints back to strict text.
 import Foundation
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -14,10 +16,11 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   let bytes = Array(UnsafeBufferPointer(start: data, count: size))
   guard let selector = bytes.first else { return 0 }
   let body = Array(bytes.dropFirst())
-  switch selector % 3 {
+  switch selector % 4 {
   case 0: fuzzTensorFile(body)
   case 1: fuzzDeviceProfile(body)
-  default: fuzzMeasurementsCSV(body)
+  case 2: fuzzMeasurementsCSV(body)
+  default: fuzzStrictNumber(body)
   }
   return 0
 }
@@ -25,7 +28,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 func fuzzTensorFile(_ body: [UInt8]) {
   guard let file = try? TensorFile(bytes: body) else { return }
   _ = try? file.verifyChecksum()
-  _ = try? file.verifyFormat(name: "helpprof-predictor", supportedVersion: 1)
+  _ = try? file.verifyFormat(name: "helpprof-predictor", supportedVersion: 2)
   _ = try? file.verifyLayout(["w": [1]])
   for t in file.tensors.values {
     _ = t.doubleValues()
@@ -54,4 +57,19 @@ func fuzzMeasurementsCSV(_ body: [UInt8]) {
   guard let back = try? MeasurementsCSV.parse(text), back.count == rows.count else {
     fatalError("measurement rows do not survive format/parse")
   }
+  guard rows.allSatisfy({ MeasurementsCSV.plausibleMs.contains($0.latencyMs) }) else {
+    fatalError("a latency outside the plausible range was accepted")
+  }
+}
+
+func fuzzStrictNumber(_ body: [UInt8]) {
+  let text = String(decoding: body, as: UTF8.self)
+  _ = jsonDepthForFuzz(text)
+  if let i = StrictNumber.int(text) {
+    guard StrictNumber.double(text) != nil, String(i) == text || text == "-0" else { fatalError("strict int '\(text)' is not canonical") }
+  }
+  guard let v = StrictNumber.double(text) else { return }
+  guard let plain = Double(text), plain == v || (plain.isNaN && v.isNaN) else { fatalError("strict '\(text)' differs from Double()") }
+  guard !text.contains(where: { !"0123456789+-.eE".contains($0) }) else { fatalError("strict '\(text)' has a foreign character") }
+  if v.isFinite, StrictNumber.double(String(v)) != v { fatalError("\(v) does not print back to strict text") }
 }

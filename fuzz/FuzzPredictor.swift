@@ -9,3 +9,5 @@ func fuzzPredictorMetadata(_ file: TensorFile) {
     fatalError("verified metadata does not survive encode/verify")
   }
 }
+
+func jsonDepthForFuzz(_ text: String) -> Int { PredictorMetadata.jsonDepth(text) }

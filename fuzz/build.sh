@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer binary fuzz/.build/helpprof-fuzz from the parser sources (TensorFile, DeviceProfile,
-# MeasurementsCSV, predictor metadata) compiled as one module with -sanitize=fuzzer,address.
+# MeasurementsCSV, predictor metadata, strict numbers; SearchSpace for the OFA width checks) compiled as one module with -sanitize=fuzzer,address.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/fuzz/.build"
@@ -13,7 +13,7 @@ srcs=(
   "$root/Sources/Onboarding/OnboardingError.swift"
   "$root/Sources/Onboarding/MeasurementsCSV.swift"
   "$root/Sources/Counters/SampleStats.swift"
-  "$root/Sources/SearchSpace/SearchSpace.swift"
+  "$root"/Sources/SearchSpace/*.swift
   "$root/fuzz/FuzzMain.swift"
 )
 if [ -f "$root/Sources/Onboarding/PredictorMetadata.swift" ]; then

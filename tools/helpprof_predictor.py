@@ -567,6 +567,52 @@ def _relu(x: np.ndarray) -> np.ndarray:
     return np.maximum(x, np.float32(0))
 
 
+# The JSON metadata objects as Swift decodes them (Codable: unknown keys ignored, "?" = optional or null).
+# Types: "str", "int" (no fraction), "uint", "num", ["list", T], or a nested dict.
+_HOST = {"hostname": "str", "cpuModel": "str", "logicalCPUs": "int", "simdLevel": "str", "openBLASCore": "str",
+         "kernel": "str", "os": "str", "virtualization": "str", "frequencyScaling": "str", "warnings": ["list", "str"]}
+_SETTINGS = {"kernels": "str", "threads": "int", "batch": "int", "dataset": "str?", "protocolSummary": "str",
+             "metaPredictorID": "str", "maxSecondsPerArch": "num?", "maxSamples": "int?"}
+_SHOT = {"index": "int?", "arch": "str", "latencyMs": "num"}
+_PROVENANCE = {"helpprofVersion": "str", "metaPredictorID": "str", "shots": "int", "seed": "uint",
+               "shotStrategy": "str", "shotArchs": ["list", _SHOT], "settings": _SETTINGS, "createdAt": "str",
+               "referenceSource": "str?"}
+_METRICS = {k: "num" for k in ("spearman", "pearson", "kendall", "mapePercent", "within10Percent", "within5Percent",
+                                "maxErrorPercent")}
+_METRICS["count"] = "int"
+_VALIDATION = {"metrics": _METRICS, "seed": "uint"}
+_REFERENCE = {"index": "int", "arch": "str"}
+
+
+def _check_schema(value: Any, schema: Any, where: str) -> None:
+    """Raises PredictorFileError where ``value`` would not decode in Swift as ``schema``."""
+    def number(v: Any) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+    if isinstance(schema, dict):
+        if not isinstance(value, dict):
+            raise PredictorFileError(f"{where} is not valid: expected a JSON object")
+        for key, sub in schema.items():
+            optional = isinstance(sub, str) and sub.endswith("?")
+            if key not in value or value[key] is None:
+                if optional:
+                    continue
+                raise PredictorFileError(f"{where} is not valid: field .{key} is missing")
+            _check_schema(value[key], sub.rstrip("?") if optional else sub, f"{where}.{key}")
+        return
+    if isinstance(schema, list):
+        if not isinstance(value, list):
+            raise PredictorFileError(f"{where} is not valid: expected a JSON array")
+        for i, item in enumerate(value):
+            _check_schema(item, schema[1], f"{where}[{i}]")
+        return
+    ok = {"str": isinstance(value, str),
+          "int": isinstance(value, int) and not isinstance(value, bool) and -(1 << 63) <= value < (1 << 63),
+          "uint": isinstance(value, int) and not isinstance(value, bool) and 0 <= value < (1 << 64),
+          "num": number(value) and math.isfinite(float(value))}[schema]
+    if not ok:
+        raise PredictorFileError(f"{where} has the wrong type: expected {schema}")
+
+
 Arch = Union[int, str, Mapping[str, Any]]
 
 
@@ -644,15 +690,16 @@ class HelpprofPredictor:
         self.model = json_field("model", dict)
         self.normalisation = json_field("target_normalisation", dict)
         self.reference_archs = json_field("reference_archs", list)
-        for r in self.reference_archs:
-            if (not isinstance(r, dict) or set(r) - {"index", "arch"} or not isinstance(r.get("arch"), str)
-                    or not isinstance(r.get("index"), int) or isinstance(r.get("index"), bool)):
-                raise PredictorFileError("metadata 'reference_archs' is not valid: expected objects {\"index\": int, \"arch\": str}")
+        _check_schema(self.reference_archs, ["list", _REFERENCE], "metadata 'reference_archs'")
         self.reference_latency_ms = number_list("reference_latency_ms")
         self.device_embedding = number_list("device_embedding")
         self.host = json_field("host", dict)
+        _check_schema(self.host, _HOST, "metadata 'host'")
         self.provenance = json_field("provenance", dict)
+        _check_schema(self.provenance, _PROVENANCE, "metadata 'provenance'")
         self.validation = json_field("validation", dict) if "validation" in metadata else None
+        if self.validation is not None:
+            _check_schema(self.validation, _VALIDATION, "metadata 'validation'")
         n = len(self.reference_archs)
         if n < 1:
             raise PredictorFileError("metadata 'reference_archs' is empty")

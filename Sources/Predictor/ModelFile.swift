@@ -42,7 +42,8 @@ public struct StoredTensors: Sendable {
       try file.verifyChecksum()
     } catch TensorFileError.missingMetadata(let key) {
       throw PredictorError("\(origin): metadata key '\(key)' is missing (files written before checksums covered "
-                           + "the metadata are no longer read: write it again with this helpprof)")
+                           + "the metadata are no longer read: write it again with this helpprof, or re-seal a file "
+                           + "you trust with tools/reseal_model.py)")
     } catch let e as TensorFileError {
       throw PredictorError("\(origin): \(e.description)")
     }

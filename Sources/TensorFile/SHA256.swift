@@ -1,4 +1,4 @@
-/// SHA-256 (FIPS 180-4) in pure Swift, for the tensor checksum stored in predictor files.
+/// SHA-256 (FIPS 180-4) in pure Swift, for the checksum over tensors and metadata stored in predictor files.
 /// Python reproduces it with `hashlib.sha256`.
 public struct SHA256: Sendable {
   private var h: [UInt32] = [

@@ -138,6 +138,44 @@ final class AdaptFlowTests: XCTestCase {
     }
   }
 
+  /// Issue 14 #1: an adapted OFA predictor file records the width of its references (`ofa_width`), answers for
+  /// configs of that width (given or implied) and refuses another width instead of answering for its own.
+  func testOFAPredictorFileRecordsAndEnforcesWidth() throws {
+    guard let meta = try? MetaPredictor.loadBundled(space: .ofa) else { throw XCTSkip("no bundled OFA meta-predictor") }
+    let refs = MetaPredictorCatalog.referenceArchs(of: meta)
+    let support = try meta.referenceArchs.map { (arch: $0, latencyMs: Double(try OFACost(config: Self.ofa($0)).macs) / 5e7 + 1) }
+    let adapted = try meta.adapt(measurements: support, steps: 1)
+    let md = PredictorMetadata(
+      space: .ofa, modelJSON: AdaptFlow.modelJSON(adapted, metaPredictorID: "m"),
+      targetNormalisationJSON: AdaptFlow.normalisationJSON(adapted), referenceArchs: refs,
+      referenceLatencyMs: support.map(\.latencyMs), deviceEmbedding: adapted.normaliser.embedding.map(Double.init),
+      host: Fixture.host,
+      provenance: .init(helpprofVersion: "t", metaPredictorID: "m", shots: 0, seed: 3, shotStrategy: AdaptFlow.stratifiedStrategy,
+                        shotArchs: [], settings: Fixture.settings, createdAt: "now"),
+      validation: nil)
+    let dir = try Fixture.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("o.helpp").path
+    try AdaptFlow.predictorFile(adapted, metadata: md).write(to: path)
+    let loaded = try AdaptFlow.loadPredictor(path: path, expectedSpace: .ofa)
+    XCTAssertEqual(loaded.metadata.ofaWidth, .w12)
+    XCTAssertEqual(loaded.file.metadata["ofa_width"], "1.2")
+    let sub = OFAConfig.sample(count: 1, seed: 9, width: .w12)[0]
+    let ms = try loaded.predictMs([sub.text])
+    XCTAssertEqual(try loaded.predictMs([sub.text.replacingOccurrences(of: " w=1.2", with: "")]), ms)
+    var w10 = sub
+    w10.width = .w10
+    XCTAssertThrowsError(try loaded.predictMs(keys: [.ofa(w10)])) {
+      guard case OnboardingError.invalidArgument(let m) = $0 else { return XCTFail("\($0)") }
+      XCTAssertTrue(m.contains("has width 1.0 but this predictor was adapted on width 1.2"), m)
+    }
+  }
+
+  private static func ofa(_ key: ArchKey) throws -> OFAConfig {
+    guard case .ofa(let c) = key else { throw OnboardingError.invalidArgument("not OFA") }
+    return c
+  }
+
   /// `adapt` takes `innerStepFactor` × the meta-trained inner steps (recorded as `adapt_steps`); `steps`
   /// overrides it; the library default of `MetaPredictor.adapt` stays the meta-trained count.
   func testAdaptTakesTwiceTheMetaTrainedSteps() throws {

@@ -141,3 +141,23 @@ def test_pip_install_offline(tmp_path):
     assert cli.returncode == 0 and "1462" in cli.stdout, cli.stderr
     assert not (tmp_path / "build").exists()
     assert not any(name.endswith(".egg-info") for name in os.listdir(TOOLS))
+
+
+def test_reseal_keeps_tensors_and_upgrades_version_1(tmp_path):
+    """tools/reseal_model.py: a version-1 OFA predictor file becomes a valid version-2 one, tensors bit-identical."""
+    sys.path.insert(0, TOOLS)
+    import reseal_model
+    tensors, metadata, raw = hp.load_safetensors(OFA)
+    old = {k: v for k, v in metadata.items() if k != "ofa_width"}
+    old["format_version"] = "1"
+    path = str(tmp_path / "old.helpp")
+    hp.write_safetensors(path, tensors, old)
+    with pytest.raises(PredictorFileError, match="older helpprof"):
+        load_predictor(path)
+    reseal_model.reseal(path)
+    p = load_predictor(path)
+    assert p.ofa_width == "1.2" and p.metadata["format_version"] == "2"
+    _, _, raw2 = hp.load_safetensors(path)
+    assert raw2 == raw
+    np.testing.assert_array_equal(p.predict_ms(json.loads(metadata["reference_archs"])[0]["arch"]),
+                                  load_predictor(OFA).predict_ms(json.loads(metadata["reference_archs"])[0]["arch"]))

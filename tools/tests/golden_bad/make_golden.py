@@ -154,6 +154,28 @@ def main() -> None:
         m["provenance"] = json.dumps(prov, separators=(",", ":"), sort_keys=True)
     case("provenance-shots-mismatch.helpp", "nb201", 65, "provenance shots != listed", shots_mismatch)
 
+    def json_edit(key, change):
+        def edit(_t, m):
+            value = json.loads(m[key])
+            change(value)
+            m[key] = json.dumps(value, separators=(",", ":"), sort_keys=True)
+        return edit
+    case("host-empty.helpp", "nb201", 65, "host {}", md(host="{}"))
+    case("host-cpus-string.helpp", "nb201", 65, "host logicalCPUs as a string",
+         json_edit("host", lambda h: h.update(logicalCPUs="2")))
+    case("provenance-seed-negative.helpp", "nb201", 65, "provenance seed -1 (a UInt64)",
+         json_edit("provenance", lambda p: p.update(seed=-1)))
+    case("provenance-shot-no-latency.helpp", "nb201", 65, "a shot without latencyMs",
+         json_edit("provenance", lambda p: p["shotArchs"][0].pop("latencyMs")))
+    case("provenance-unknown-key.helpp", "nb201", 0, "an unknown provenance key (ignored, as Codable does)",
+         json_edit("provenance", lambda p: p.update(note="x")))
+    case("reference-archs-extra-key.helpp", "nb201", 0, "an unknown key in a reference (ignored)",
+         json_edit("reference_archs", lambda r: r[0].update(note="x")))
+    case("reference-index-string.helpp", "nb201", 65, "a reference index as a string",
+         json_edit("reference_archs", lambda r: r[0].update(index="1")))
+    case("validation-metric-string.helpp", "nb201", 65, "validation spearman as a string",
+         json_edit("validation", lambda v: v["metrics"].update(spearman="high")))
+
     def upper_checksum(t, m):
         m.update(hp.seal_metadata(t, m))
         m["checksum"] = "sha256:" + m["checksum"][7:].upper()

@@ -234,13 +234,13 @@ struct OFAReport: Encodable {
 
   init(config: OFAConfig) throws {
     let cost = try config.cost()
-    self.config = config
+    self.config = config.canonical  // one text per network: inactive slots canonicalised
     activeBlocks = config.activeBlockCount
     macs = cost.macs
     params = cost.params
     encoding = config.helpEncoding
     text = [
-      "config:     \(config.text)",
+      "config:     \(self.config.text)",
       "blocks:     \(activeBlocks) MBConv (S0 + depths \(config.d.map(String.init).joined(separator: ",")))",
       "MACs:       \(grouped(cost.macs)) (\(mega(cost.macs)) M)",
       "params:     \(grouped(cost.params)) (\(mega(cost.params, digits: 3)) M)",

@@ -87,7 +87,7 @@ struct PredictCommand: ParsableCommand {
       guard space == .ofa else { throw fail("--config needs an ofa predictor; \(predictor) is for \(space.rawValue)", HelpExit.usage) }
       let parsed: OFAConfig
       do { parsed = try OFAConfig(text: c) } catch { throw fail("--config \(SearchSpaceError.quoted(c)): \(error)", HelpExit.usage) }
-      items.append((nil, parsed.text))
+      items.append((nil, parsed.canonicalText))
     }
     if let f = archsFile { items += try readArchsFile(f, space: space) }
 
@@ -183,7 +183,7 @@ struct PredictCommand: ParsableCommand {
       return (i, try NB201Index.cell(at: i).archString)
     case .ofa:
       guard let t = text else { throw fail("\(place): OFA needs config text, not an index", HelpExit.dataError) }
-      do { return (index, try OFAConfig(text: t).text) } catch {
+      do { return (index, try OFAConfig(text: t).canonicalText) } catch {
         throw fail("\(place): '\(t.prefix(80))' is not an OFA config: \(error)", HelpExit.dataError)
       }
     }

@@ -174,7 +174,7 @@ struct AdaptCommand: ParsableCommand {
     if !session.isEmpty {
       let bar = quiet ? nil : ProgressBar(label: "measure", total: session.count)
       let ms = try Embedder.archMeasurer(settings: settings, shouldStop: stop) { p in
-        bar?.show(done: p.done, detail: String(format: "eta %.0f s", p.etaSeconds))
+        bar?.show(done: p.done, detail: ProgressPrinter.eta(p))
       }(session)
       bar?.finish()
       for (a, v) in zip(session, ms) { measured[a.arch] = v }

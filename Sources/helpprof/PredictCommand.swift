@@ -22,7 +22,8 @@ struct PredictCommand: ParsableCommand {
 
       Examples:
         helpprof predict --predictor device.helpp --index 1462
-        helpprof predict --predictor device.helpp --arch '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|'
+        helpprof predict --predictor device.helpp --arch \\
+          '|nor_conv_3x3~0|+|none~0|skip_connect~1|+|none~0|none~1|skip_connect~2|'
         helpprof predict --predictor device.helpp --all --json --out all.json
       """)
 

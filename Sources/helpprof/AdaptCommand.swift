@@ -121,6 +121,7 @@ struct AdaptCommand: ParsableCommand {
     let dp = try DeviceProfile.read(path: profile)
     let out = outOption ?? (dp.space == .ofa ? "device-ofa.helpp" : "device.helpp")
     try requireWritable("--out", out)  // before measuring, not after
+    if validateCount > 0 { try requireWritable("--out", out + ".validation.csv") }
     if let s = spaceName, let want = SpaceKind(rawValue: s.lowercased()), want != dp.space {
       throw OnboardingError.wrongSpace(path: profile, found: dp.space.rawValue, expected: want.rawValue)
     }

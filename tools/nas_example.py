@@ -58,7 +58,19 @@ def ofa_capacity(cfg) -> float:
     return total * (cfg["r"] / 224.0) ** 2
 
 
+def ofa_canonical(cfg):
+    """The same network with inactive slots (beyond a stage's depth) set to ks 3, e 3, as helpprof's
+    OFAConfig.canonical: configs that differ only there are one network and get one key."""
+    ks, e = list(cfg["ks"]), list(cfg["e"])
+    for i in range(20):
+        if i % 4 >= cfg["d"][i // 4]:
+            ks[i], e[i] = 3, 3
+    return {"r": cfg["r"], "d": list(cfg["d"]), "ks": ks, "e": e}
+
+
 def ofa_text(cfg, width="1.2") -> str:
+    """helpprof's config text of the canonical form (one text per network)."""
+    cfg = ofa_canonical(cfg)
     return (f"r={cfg['r']} w={width} d={','.join(map(str, cfg['d']))} ks={','.join(map(str, cfg['ks']))} "
             f"e={','.join(map(str, cfg['e']))}")
 

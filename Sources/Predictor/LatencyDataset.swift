@@ -107,15 +107,14 @@ public struct LatencyDataset: Sendable {
       }
       return explicit
     }
-    var candidates = [fm.currentDirectoryPath + "/profiles/datasets"]
-    var url = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
-      .deletingLastPathComponent()
-    for _ in 0..<8 {
-      candidates.append(url.appendingPathComponent("profiles/datasets").path)
-      url = url.deletingLastPathComponent()
+    if let env = ProcessInfo.processInfo.environment["HELPPROF_DATA_DIR"], !env.isEmpty,
+       !fm.fileExists(atPath: env + "/index.json") {
+      throw PredictorError("HELPPROF_DATA_DIR=\(env): no index.json there (expected a profiles/datasets folder)")
     }
+    let candidates = BundledResources.datasetFolders
     for c in candidates where fm.fileExists(atPath: c + "/index.json") { return c }
-    throw PredictorError("no profiles/datasets folder found from \(fm.currentDirectoryPath) or the executable; pass --data-dir")
+    throw PredictorError("no profiles/datasets folder (index.json) found in \(candidates.first ?? ".") or beside the "
+      + "executable: pass --data-dir, set HELPPROF_DATA_DIR, or install with `make install PREFIX=...`")
   }
 
   static func readFloats(_ dir: String, _ name: String, count: Int) throws -> [Float] {

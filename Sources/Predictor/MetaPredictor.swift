@@ -39,12 +39,7 @@ public final class MetaPredictor {
 
   /// Loads the meta-predictor shipped with helpprof for `space`.
   public static func loadBundled(space: SpaceKind) throws -> MetaPredictor {
-    let name = "\(space.rawValue)-meta"
-    guard let url = Bundle.module.url(forResource: name, withExtension: "safetensors", subdirectory: "Resources")
-            ?? Bundle.module.url(forResource: name, withExtension: "safetensors") else {
-      throw PredictorError("no bundled meta-predictor \(name).safetensors in the Predictor resources")
-    }
-    return try load(path: url.path)
+    try load(path: try BundledResources.path(of: "\(space.rawValue)-meta.safetensors"))
   }
 
   /// Loads a meta-predictor file written by `save(to:)` / `helpprof meta-train`.

@@ -41,11 +41,17 @@ public final class ProgressPrinter {
       let filled = Int((frac * Double(width)).rounded(.down))
       s += " [" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "]"
     }
-    s += String(format: " %3.0f%% of %d archs, %.0f archs/min ETA ", frac * 100, p.total, p.archsPerMinute)
-      + duration(p.etaSeconds)
+    s += String(format: " %3.0f%% of %d archs, %.0f archs/min ", frac * 100, p.total, p.archsPerMinute) + eta(p)
     s += " rows \(p.done) noisy \(p.noisy) re-measured \(p.remeasured)"
     s += String(format: " other-cpu %.2f", p.otherCores)
     return s
+  }
+
+  /// "ETA 1:15" from the rate so far; "ETA ?" until some work is done (there is no rate to go by yet, and a
+  /// made-up "0:00" looked like the end).
+  public static func eta(_ p: ProfileProgress) -> String {
+    guard p.fractionDone > 0, p.fractionDone < 1 || p.done == p.total, p.etaSeconds.isFinite else { return "ETA ?" }
+    return "ETA " + duration(p.etaSeconds)
   }
 
   /// 75 → "1:15", 3725 → "1:02:05".

@@ -8,6 +8,10 @@ public enum OFAWidth: String, CaseIterable, Sendable, Codable {
 /// An OFA MobileNetV3 subnet: 5 stages × 4 block slots.
 /// `ks[i]` ∈ {3,5,7} and `e[i]` ∈ {3,4,6} for each of the 20 slots; `d[s]` ∈ {2,3,4} active blocks in stage s;
 /// `resolution` ∈ {128, 132, ..., 224}. Slots beyond a stage's depth are inactive (their ks/e are ignored).
+///
+/// Two configs that differ only in inactive slots are the same network: `==`, `hash(into:)` and `canonicalText`
+/// see only the canonical form (inactive slots set to ks 3, e 3, values both loaders accept), so sets and
+/// dictionaries de-duplicate them and the CLI prints one text per network.
 public struct OFAConfig: Hashable, Sendable, Codable {
   public var ks: [Int]
   public var e: [Int]
@@ -74,5 +78,35 @@ public struct OFAConfig: Hashable, Sendable, Codable {
   }
 
   /// Whether block slot `i` (0..<20) is active under the depths.
-  public func isActive(slot i: Int) -> Bool { i % 4 < d[i / 4] }
+  public func isActive(slot i: Int) -> Bool { i / 4 < d.count && i % 4 < d[i / 4] }
+
+  /// Kernel size and expand ratio written into inactive slots by `canonical`.
+  public static let inactiveFill = (ks: 3, e: 3)
+
+  /// The same network with every inactive slot set to `inactiveFill` (ks 3, e 3).
+  public var canonical: OFAConfig {
+    var c = self
+    for i in 0..<min(ks.count, e.count) where !isActive(slot: i) {
+      c.ks[i] = OFAConfig.inactiveFill.ks
+      c.e[i] = OFAConfig.inactiveFill.e
+    }
+    return c
+  }
+
+  /// The text of `canonical`: one string per network, for printing, hashing and de-duplication.
+  public var canonicalText: String { canonical.text }
+
+  public static func == (a: OFAConfig, b: OFAConfig) -> Bool {
+    let x = a.canonical, y = b.canonical
+    return x.ks == y.ks && x.e == y.e && x.d == y.d && x.resolution == y.resolution && x.width == y.width
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    let c = canonical
+    hasher.combine(c.ks)
+    hasher.combine(c.e)
+    hasher.combine(c.d)
+    hasher.combine(c.resolution)
+    hasher.combine(c.width)
+  }
 }

@@ -123,6 +123,7 @@ struct AdaptCommand: ParsableCommand {
     let dp = try DeviceProfile.read(path: profile)
     let out = outOption ?? (dp.space == .ofa ? "device-ofa.helpp" : "device.helpp")
     try requireWritable("--out", out)  // before measuring, not after
+    if validateCount > 0 { try requireWritable("--out", out + ".validation.csv") }
     if let s = spaceName, let want = SpaceKind(rawValue: s.lowercased()), want != dp.space {
       throw OnboardingError.wrongSpace(path: profile, found: dp.space.rawValue, expected: want.rawValue)
     }
@@ -177,7 +178,7 @@ struct AdaptCommand: ParsableCommand {
     if !session.isEmpty {
       let bar = quiet ? nil : ProgressBar(label: "measure", total: session.count)
       let ms = try Embedder.archMeasurer(settings: settings, shouldStop: stop, onRows: { sessionRows = $0 }) { p in
-        bar?.show(done: p.done, detail: String(format: "eta %.0f s", p.etaSeconds))
+        bar?.show(done: p.done, detail: ProgressPrinter.eta(p))
       }(session)
       bar?.finish()
       for (a, v) in zip(session, ms) { measured[a.arch] = v }

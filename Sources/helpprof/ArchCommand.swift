@@ -14,7 +14,8 @@ struct ArchCommand: ParsableCommand {
 
       Examples:
         helpprof arch nb201 --index 11472
-        helpprof arch nb201 --arch '|nor_conv_3x3~0|+|none~0|skip_connect~1|+|none~0|none~1|skip_connect~2|'
+        helpprof arch nb201 --arch \\
+          '|nor_conv_3x3~0|+|none~0|skip_connect~1|+|none~0|none~1|skip_connect~2|'
         helpprof arch ofa --sample 3 --seed 7 --width 1.2 --json
 
       Bad input (unknown op, index out of range, wrong list length, resolution off the grid) exits with 64.
@@ -94,8 +95,10 @@ extension ArchCommand {
 
         Examples:
           helpprof arch ofa --sample 5 --seed 42 --json
-          helpprof arch ofa --width 1.2 --config \\
-            'r=224 d=2,2,2,3,3 ks=3,3,5,7,3,3,5,3,7,7,3,7,3,7,5,5,3,3,5,5 e=3,3,4,3,6,4,3,4,6,4,6,6,6,4,4,6,6,6,6,3'
+          C='r=224 d=2,2,2,3,3'
+          C="$C ks=3,3,5,7,3,3,5,3,7,7,3,7,3,7,5,5,3,3,5,5"
+          C="$C e=3,3,4,3,6,4,3,4,6,4,6,6,6,4,4,6,6,6,6,3"
+          helpprof arch ofa --width 1.2 --config "$C"
         """)
 
     @Option(name: .long, help: "One subnet: 'r=224 w=1.0 d=... ks=... e=...' or an OFAConfig JSON object.")
@@ -238,13 +241,13 @@ struct OFAReport: Encodable {
 
   init(config: OFAConfig) throws {
     let cost = try config.cost()
-    self.config = config
+    self.config = config.canonical  // one text per network: inactive slots canonicalised
     activeBlocks = config.activeBlockCount
     macs = cost.macs
     params = cost.params
     encoding = config.helpEncoding
     text = [
-      "config:     \(config.text)",
+      "config:     \(self.config.text)",
       "blocks:     \(activeBlocks) MBConv (S0 + depths \(config.d.map(String.init).joined(separator: ",")))",
       "MACs:       \(grouped(cost.macs)) (\(mega(cost.macs)) M)",
       "params:     \(grouped(cost.params)) (\(mega(cost.params, digits: 3)) M)",

@@ -109,7 +109,7 @@ struct EmbedCommand: ParsableCommand {
     let already = session.resumedCount
     let measurer = Embedder.measurer(settings: settings, shouldStop: { embedInterruptRequested != 0 }) { p in
       let ms = p.lastRow.map { String(format: "%@ %.3f ms", String($0.archIndex), $0.latencyMs) } ?? ""
-      bar?.show(done: already + p.done, detail: ms + String(format: ", eta %.0f s", p.etaSeconds))
+      bar?.show(done: already + p.done, detail: ms + ", " + ProgressPrinter.eta(p))
     }
     let profile: DeviceProfile
     do {

@@ -23,7 +23,7 @@ struct HelpProf: ParsableCommand {
     subcommands: [
       ArchCommand.self, RunCommand.self, HostCommand.self, ProfileCommand.self,
       MetaTrainCommand.self, EvaluateCommand.self, EmbedCommand.self, AdaptCommand.self,
-      PredictCommand.self, ReportCommand.self,
+      PredictCommand.self, ReportCommand.self, ListCommand.self,
     ]
   )
 

@@ -22,7 +22,8 @@ struct PredictCommand: ParsableCommand {
 
       Examples:
         helpprof predict --predictor device.helpp --index 1462
-        helpprof predict --predictor device.helpp --arch '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|'
+        helpprof predict --predictor device.helpp --arch \\
+          '|nor_conv_3x3~0|+|none~0|skip_connect~1|+|none~0|none~1|skip_connect~2|'
         helpprof predict --predictor device.helpp --all --json --out all.json
       """)
 
@@ -91,7 +92,7 @@ struct PredictCommand: ParsableCommand {
         throw fail("--config \(SearchSpaceError.quoted(c)): \(error)", HelpExit.usage)
       }
       try checkWidth(parsed, want: width, "--config", HelpExit.usage)
-      items.append((nil, parsed.text))
+      items.append((nil, parsed.canonicalText))
     }
     if let f = archsFile { items += try readArchsFile(f, space: space, width: width) }
 
@@ -200,7 +201,7 @@ struct PredictCommand: ParsableCommand {
         throw fail("\(place): '\(t.prefix(80))' is not an OFA config: \(error)", HelpExit.dataError)
       }
       try checkWidth(c, want: width, place, HelpExit.dataError)
-      return (index, c.text)
+      return (index, c.canonicalText)
     }
   }
 }

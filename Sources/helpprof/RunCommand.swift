@@ -28,8 +28,12 @@ struct RunCommand: ParsableCommand {
 
       Examples:
         helpprof run --space nb201 --index 1 --dataset cifar10
-        helpprof run --space nb201 --arch '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|'
-        helpprof run --space ofa --config 'r=224 w=1.0 d=2,2,2,3,3 ks=3,3,5,7,3,3,5,3,7,7,3,7,3,7,5,5,3,3,5,5 e=3,3,4,3,6,4,3,4,6,4,6,6,6,4,4,6,6,6,6,3' --layers
+        helpprof run --space nb201 --arch \\
+          '|nor_conv_3x3~0|+|none~0|skip_connect~1|+|none~0|none~1|avg_pool_3x3~2|'
+        C='r=224 w=1.0 d=2,2,2,3,3'
+        C="$C ks=3,3,5,7,3,3,5,3,7,7,3,7,3,7,5,5,3,3,5,5"
+        C="$C e=3,3,4,3,6,4,3,4,6,4,6,6,6,4,4,6,6,6,6,3"
+        helpprof run --space ofa --config "$C" --layers
         helpprof run --space nb201 --index 1462 --kernels reference --repeat 5 --json
       """)
 

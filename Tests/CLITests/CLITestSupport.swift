@@ -10,8 +10,9 @@ struct CLIResult {
 
 /// Runs the `helpprof` executable that `swift build` put next to the test bundle.
 func runHelpprof(_ arguments: [String], environment: [String: String] = [:],
+                 executable: URL? = nil, currentDirectory: URL? = nil,
                  file: StaticString = #filePath, line: UInt = #line) throws -> CLIResult {
-  let exe = productsDirectory.appendingPathComponent("helpprof")
+  let exe = executable ?? productsDirectory.appendingPathComponent("helpprof")
   guard FileManager.default.isExecutableFile(atPath: exe.path) else {
     XCTFail("helpprof binary not found at \(exe.path)", file: file, line: line)
     return CLIResult(status: -1, stdout: "", stderr: "")
@@ -22,6 +23,7 @@ func runHelpprof(_ arguments: [String], environment: [String: String] = [:],
   var env = ProcessInfo.processInfo.environment
   for (k, v) in environment { env[k] = v }
   process.environment = env
+  if let currentDirectory { process.currentDirectoryURL = currentDirectory }
   let out = Pipe(), err = Pipe()
   process.standardOutput = out
   process.standardError = err

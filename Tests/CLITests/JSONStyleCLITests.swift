@@ -29,6 +29,7 @@ final class JSONStyleCLITests: XCTestCase {
     let commands: [[String]] = [
       ["host", "--json", "--sample-seconds", "0"],
       ["arch", "nb201", "--index", "3", "--json"],
+      ["list", "--json"],
       ["arch", "ofa", "--sample", "2", "--seed", "0", "--json"],
       ["run", "--space", "nb201", "--index", "3", "--repeat", "2", "--warmup", "0", "--json", "--layers"],
       ["profile", "--space", "nb201", "--archs", "0-1", "--out", dir.appendingPathComponent("p.csv").path, "--json"] + fast,

@@ -169,4 +169,42 @@ final class RobustnessCLITests: XCTestCase {
       XCTAssertTrue(r.stderr.contains("counter name of 9000 characters"), String(r.stderr.prefix(300)))
     }
   }
+
+  // MARK: a copied or installed binary (item 13)
+
+  /// Before: a copied binary died with SIGILL in SwiftPM's Bundle.module accessor; `evaluate` from another folder
+  /// found no datasets.
+  func testCopiedBinaryFailsClearlyAndFindsFilesWhereTold() throws {
+    let dir = try makeTempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let bin = dir.appendingPathComponent("bin")
+    try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+    let exe = bin.appendingPathComponent("helpprof")
+    try FileManager.default.copyItem(at: productsDirectory.appendingPathComponent("helpprof"), to: exe)
+    let bare = try runHelpprof(["evaluate", "--seeds", "1", "--budget", "12", "--data-dir", repoDatasets],
+                               executable: exe, currentDirectory: dir)
+    XCTAssertNotEqual(bare.status, 0)
+    XCTAssertLessThan(bare.status, 128, "no signal: \(bare.stderr)")
+    XCTAssertTrue(bare.stderr.contains("nb201-meta.safetensors was not found"), bare.stderr)
+    let noData = try runHelpprof(["evaluate", "--seeds", "1"], executable: exe, currentDirectory: dir)
+    XCTAssertEqual(noData.status, 65, noData.stderr)
+    XCTAssertTrue(noData.stderr.contains("HELPPROF_DATA_DIR"), noData.stderr)
+    // The install layout: PREFIX/bin/helpprof + PREFIX/share/helpprof/{Resources,datasets}.
+    let share = dir.appendingPathComponent("share/helpprof")
+    try FileManager.default.createDirectory(at: share, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(at: productsDirectory.appendingPathComponent("helpprof_Predictor.resources/Resources"),
+                                     to: share.appendingPathComponent("Resources"))
+    try FileManager.default.copyItem(atPath: repoDatasets, toPath: share.appendingPathComponent("datasets").path)
+    let installed = try runHelpprof(["list", "--json"], executable: exe, currentDirectory: FileManager.default.temporaryDirectory)
+    XCTAssertEqual(installed.status, 0, installed.stderr)
+    let obj = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(installed.stdout.utf8)) as? [String: Any])
+    XCTAssertEqual((obj["meta_predictors"] as? [[String: Any]])?.count, 2, installed.stdout)
+    XCTAssertEqual((obj["devices"] as? [String: Any])?.count, 2, installed.stdout)
+    XCTAssertEqual((obj["notes"] as? [String])?.count, 0, installed.stdout)
+  }
+
+  var repoDatasets: String {
+    Self.fixtureDir.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("profiles/datasets").path
+  }
 }

@@ -166,3 +166,26 @@ final class OFAConfigTests: XCTestCase {
     XCTAssertEqual(OFAConfig.sample(count: 2, seed: 1, width: .w12).map(\.width), [.w12, .w12])
   }
 }
+
+/// Configs that differ only in inactive slots are one network (issue 14 item 8: the NAS example's "top 3" were one).
+final class OFACanonicalTests: XCTestCase {
+  func testInactiveSlotsDoNotMakeADifferentConfig() throws {
+    let d = [2, 3, 4, 2, 3]
+    var ks = Array(repeating: 5, count: 20), e = Array(repeating: 4, count: 20)
+    let a = OFAConfig(ks: ks, e: e, d: d, resolution: 224, width: .w12)
+    ks[3] = 7; e[3] = 6  // stage 0 slot 3: inactive (d = 2)
+    ks[19] = 3  // stage 4 slot 3: inactive (d = 3)
+    let b = OFAConfig(ks: ks, e: e, d: d, resolution: 224, width: .w12)
+    XCTAssertNotEqual(a.text, b.text)
+    XCTAssertEqual(a, b)
+    XCTAssertEqual(a.hashValue, b.hashValue)
+    XCTAssertEqual(a.canonicalText, b.canonicalText)
+    XCTAssertEqual(Set([a, b]).count, 1)
+    XCTAssertEqual(try OFAConfig(text: b.canonicalText), a, "the canonical text parses back")
+    XCTAssertEqual(try a.cost().macs, try b.cost().macs)
+    var c = ks
+    c[0] = 3  // active slot
+    XCTAssertNotEqual(OFAConfig(ks: c, e: e, d: d, resolution: 224, width: .w12), b)
+    XCTAssertNotEqual(OFAConfig(ks: ks, e: e, d: d, resolution: 224, width: .w10), b, "width matters")
+  }
+}

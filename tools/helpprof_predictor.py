@@ -526,10 +526,18 @@ def ofa_from_dict(config: Mapping[str, Any], default_width: Optional[str] = None
     return _ofa_validate(cfg, shown)
 
 
+OFA_INACTIVE_FILL = (3, 3)  # ks, e written into inactive slots (Swift's OFAConfig.inactiveFill)
+
+
 def ofa_text(cfg: Mapping[str, Any]) -> str:
-    """helpprof's canonical text of an OFA config (``OFAConfig.text``)."""
-    return (f"r={cfg['r']} w={cfg.get('w', '1.0')} d={','.join(map(str, cfg['d']))} "
-            f"ks={','.join(map(str, cfg['ks']))} e={','.join(map(str, cfg['e']))}")
+    """helpprof's canonical text of an OFA config (``OFAConfig.canonicalText``): slots beyond a stage's depth are
+    written as ks 3, e 3, so two configs that are the same network print the same text."""
+    d = list(cfg["d"])
+    active = [i // 4 < len(d) and i % 4 < d[i // 4] for i in range(len(cfg["ks"]))]
+    ks = [k if a else OFA_INACTIVE_FILL[0] for k, a in zip(cfg["ks"], active)]
+    e = [x if a else OFA_INACTIVE_FILL[1] for x, a in zip(cfg["e"], active)]
+    return (f"r={cfg['r']} w={cfg.get('w', '1.0')} d={','.join(map(str, d))} "
+            f"ks={','.join(map(str, ks))} e={','.join(map(str, e))}")
 
 
 def ofa_encode(cfg: Mapping[str, Any]) -> np.ndarray:

@@ -22,6 +22,8 @@ func fail(_ message: String, _ code: ExitCode = HelpExit.usage) -> ExitCode {
 func printJSON<T: Encodable>(_ value: T) throws {
   let enc = JSONEncoder()
   enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+  // Never crash on a non-finite value (issue #13): it is written as a string.
+  enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
   let data = try enc.encode(value)
   FileHandle.standardOutput.write(data)
   FileHandle.standardOutput.write(Data("\n".utf8))

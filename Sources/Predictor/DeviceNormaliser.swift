@@ -19,9 +19,10 @@ public struct DeviceNormaliser: Sendable, Equatable {
   public let embedding: [Float]
 
   /// Builds the constants. `pool` is required for helpMinMax (the device's trimmed training-pool latencies).
-  /// `sigmaPrior` (logRef, > 0): σ is shrunk toward this space-wide constant, σ = √((σ_ref² + σ_prior²)/2) ≥
-  /// σ_prior/√2, so a narrow reference set cannot blow targets (and predictions) up (issue #13); 0 = the legacy
-  /// rule σ = max(σ_ref, 1e-3) of models meta-trained without the metadata key `norm_sigma_prior`.
+  /// `sigmaPrior` (logRef, > 0): σ is floored at `floorFraction` × this space-wide constant,
+  /// σ = max(σ_ref, σ_prior/2), so a narrow reference set cannot blow targets (and predictions) up (issue #13),
+  /// while a spanning set keeps the plain z-score; 0 = the legacy rule σ = max(σ_ref, 1e-3) of models
+  /// meta-trained without the metadata key `norm_sigma_prior`.
   public init(recipe: NormalisationRecipe, referenceMs: [Double], pool: [Double]? = nil, sigmaPrior: Double = 0) throws {
     guard !referenceMs.isEmpty, referenceMs.allSatisfy({ $0 > 0 && $0.isFinite }) else {
       throw PredictorError("reference latencies must be positive finite ms, got \(referenceMs)")
@@ -31,7 +32,7 @@ public struct DeviceNormaliser: Sendable, Equatable {
     case .logRef:
       let l = referenceMs.map { Foundation.log($0) }
       let mu = l.reduce(0, +) / Double(l.count)
-      let sd = Self.shrunkSigma((l.map { ($0 - mu) * ($0 - mu) }.reduce(0, +) / Double(l.count)).squareRoot(),
+      let sd = Self.flooredSigma((l.map { ($0 - mu) * ($0 - mu) }.reduce(0, +) / Double(l.count)).squareRoot(),
                                 prior: sigmaPrior)
       a = mu
       b = sd
@@ -47,11 +48,16 @@ public struct DeviceNormaliser: Sendable, Equatable {
     }
   }
 
+  /// Share of the σ prior below which σ is not allowed (fixed a priori; issue #13). A first variant shrank σ
+  /// toward the prior, √((σ_ref² + σ_prior²)/2); it cost the bundled recipe 0.13 mean ρ on HELP's devices (raspi4,
+  /// pixel3 and the pool's CPUs have σ_ref 3× the median, so their targets no longer had unit scale).
+  public static let floorFraction = 0.5
+
   /// σ of the logRef recipe from the references' std `sd` (see `init`); always ≥ 1e-3 and finite.
-  public static func shrunkSigma(_ sd: Double, prior: Double) -> Double {
+  public static func flooredSigma(_ sd: Double, prior: Double) -> Double {
     let s = sd.isFinite ? sd : 0
     guard prior > 0, prior.isFinite else { return max(s, 1e-3) }
-    return max(((s * s + prior * prior) / 2).squareRoot(), 1e-3)
+    return max(s, floorFraction * prior, 1e-3)
   }
 
   /// The space-wide σ prior of meta-training: the median over `columns` (source devices' ln-latency, NaN = not

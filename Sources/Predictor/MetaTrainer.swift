@@ -39,7 +39,7 @@ public struct MetaTrainingOptions: Sendable {
   public var mixShare: Double = 0
   /// Reference architectures (dataset indices); their latencies form the hardware embedding.
   public var references: [Int] = []
-  /// logRef σ prior (`DeviceNormaliser.shrunkSigma`; 0 = legacy σ of the references alone). Stored in the model
+  /// logRef σ prior (`DeviceNormaliser.flooredSigma`; 0 = legacy σ of the references alone). Stored in the model
   /// as metadata `norm_sigma_prior` and used again at adaptation.
   public var sigmaPrior: Double = 0
   public init() {}

@@ -5,23 +5,28 @@ import XCTest
 
 /// Issue #13: σ prior, plausible range, LOO blend with ridge, imputation of missing references, device splits.
 final class GuardRailTests: XCTestCase {
-  func testSigmaIsShrunkTowardThePriorAndNeverBelowItsFloor() throws {
-    // Naive reference: σ = sqrt((sd² + prior²) / 2).
+  func testSigmaIsFlooredAtHalfThePrior() throws {
+    // Naive reference: σ = max(sd, prior / 2).
     let refs = [1.0, 1.01, 0.99, 1.0]  // a very narrow reference set: sd of ln ≈ 0.007
     let l = refs.map { Foundation.log($0) }
     let m = l.reduce(0, +) / 4
     let sd = (l.map { ($0 - m) * ($0 - m) }.reduce(0, +) / 4).squareRoot()
     let n = try DeviceNormaliser(recipe: .logRef, referenceMs: refs, sigmaPrior: 0.6)
-    XCTAssertEqual(n.b, ((sd * sd + 0.36) / 2).squareRoot(), accuracy: 1e-12)
-    XCTAssertGreaterThanOrEqual(n.b, 0.6 / 2.0.squareRoot())
+    XCTAssertEqual(n.b, 0.3, accuracy: 1e-12)
+    // A spanning set keeps its own σ (the plain z-score).
+    let wide = [1.0, 2, 4, 8]
+    let lw = wide.map { Foundation.log($0) }
+    let mw = lw.reduce(0, +) / 4
+    let sw = (lw.map { ($0 - mw) * ($0 - mw) }.reduce(0, +) / 4).squareRoot()
+    XCTAssertEqual(try DeviceNormaliser(recipe: .logRef, referenceMs: wide, sigmaPrior: 0.6).b, sw, accuracy: 1e-12)
     // A latency 100× the references stays a moderate target, and round-trips.
     let y = n.normalise(100)
-    XCTAssertLessThan(abs(y), 12)
+    XCTAssertLessThan(abs(y), 16)
     XCTAssertEqual(n.denormalise(y), 100, accuracy: 1e-3)
     // Legacy rule without a prior.
     XCTAssertEqual(try DeviceNormaliser(recipe: .logRef, referenceMs: refs).b, max(sd, 1e-3), accuracy: 1e-12)
-    XCTAssertEqual(DeviceNormaliser.shrunkSigma(.nan, prior: 0.5), (0.125).squareRoot(), accuracy: 1e-12)
-    XCTAssertEqual(DeviceNormaliser.shrunkSigma(0, prior: 0), 1e-3)
+    XCTAssertEqual(DeviceNormaliser.flooredSigma(.nan, prior: 0.5), 0.25, accuracy: 1e-12)
+    XCTAssertEqual(DeviceNormaliser.flooredSigma(0, prior: 0), 1e-3)
     // Prior = median over columns of the std over measured (finite) values.
     let cols: [[Double]] = [[0, 2], [0, 4, .nan], [1, 1, 1], [.nan]]
     XCTAssertEqual(DeviceNormaliser.sigmaPrior(lnColumns: cols), 1, accuracy: 1e-12)  // stds 1, 2, 0 → median 1

@@ -773,6 +773,8 @@ class HelpprofPredictor:
         shapes: Dict[str, Optional[List[int]]] = {"hw_embedding": [1, hw_dim]}
         for k in range(self.members):
             shapes.update({(f"member{k}." if k else "") + name: shape for name, shape in self._shapes(hw_dim).items()})
+        if space == "nb201" and "ridge_ln_ms" in tensors:
+            shapes["ridge_ln_ms"] = [1, NB201_COUNT]
         verify_layout(tensors, shapes)
         for name in sorted(tensors):
             bad = np.flatnonzero(~(np.abs(tensors[name].reshape(-1)) <= MAX_ABS_WEIGHT))
@@ -796,6 +798,7 @@ class HelpprofPredictor:
             w = self._member(k)
             e = _relu(self.w["hw_embedding"] @ w["fc_hw1.weight"] + w["fc_hw1.bias"])
             self._hw.append(_relu(e @ w["fc_hw2.weight"] + w["fc_hw2.bias"]))
+        self._load_guard_rails()
 
     def _shapes(self, hw_dim: int) -> Dict[str, List[int]]:
         h, shapes = self.hidden, {}
@@ -924,12 +927,66 @@ class HelpprofPredictor:
         for start in range(0, len(archs), 4096):
             part = archs[start:start + 4096]
             out[start:start + len(part)] = self.denormalise(self.predict_normalised(part))
+        # As Swift's predictMetaMs: a non-finite meta-prediction means unusable weights or constants (an error);
+        # then the blend with the stored ridge predictions and the plausible-range clamp (predictMsCounted).
         bad = np.flatnonzero(~(np.isfinite(out) & (out > 0)))
         if bad.size:
             i = int(bad[0])
             raise PredictorFileError(f"{self.path}: the predictor gives {out[i]} ms for {_shown(str(archs[i]), 80)}: its "
                                      "weights or normalisation constants are unusable (expected a positive finite latency)")
-        return out
+        return self.apply_guard_rails(archs, out)
+
+    def _load_guard_rails(self):
+        """Issue #13 keys (all optional): clamp_ln_ms_lo/hi, tensor ridge_ln_ms + blend_meta_weight."""
+        md, path = self.metadata, self.path
+        self.clamp_ln = None
+        self.clamped_count = 0
+        if "clamp_ln_ms_lo" in md or "clamp_ln_ms_hi" in md:
+            try:
+                lo, hi = strict_float(md["clamp_ln_ms_lo"]), strict_float(md["clamp_ln_ms_hi"])
+                if lo is None or hi is None:
+                    raise ValueError
+            except (KeyError, ValueError):
+                raise PredictorFileError(f"{path}: metadata clamp_ln_ms_lo/hi missing or not numbers") from None
+            if not (np.isfinite(lo) and np.isfinite(hi) and lo <= hi):
+                raise PredictorFileError(f"{path}: clamp_ln_ms_lo/hi {lo}/{hi}: expected finite lo <= hi")
+            self.clamp_ln = (lo, hi)
+        self.ridge_ln = None
+        self.meta_weight = 1.0
+        if "ridge_ln_ms" in self.w:
+            if self.space != "nb201":
+                raise PredictorFileError(f"{path}: ridge_ln_ms is for nb201 predictors only")
+            try:
+                w = strict_float(md["blend_meta_weight"])
+                if w is None:
+                    raise ValueError
+            except (KeyError, ValueError):
+                raise PredictorFileError(f"{path}: metadata blend_meta_weight missing or not a number") from None
+            if not 0.0 <= w <= 1.0:
+                raise PredictorFileError(f"{path}: blend_meta_weight {w}: expected 0...1")
+            self.ridge_ln = self.w["ridge_ln_ms"].reshape(-1).astype(np.float64)
+            self.meta_weight = w
+
+    def apply_guard_rails(self, archs, ms: np.ndarray) -> np.ndarray:
+        """As helpprof's AdaptedPredictor.predictMs: ln ms = w*ln(meta) + (1-w)*ridge_ln_ms[index], then clamped
+        to [clamp_ln_ms_lo, clamp_ln_ms_hi] (NaN -> the range's ln centre); `clamped_count` = how many were clamped."""
+        if self.clamp_ln is None and (self.ridge_ln is None or self.meta_weight >= 1):
+            self.clamped_count = 0
+            return ms
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ln = np.where(ms > 0, np.log(np.where(ms > 0, ms, 1.0)), np.where(np.isnan(ms), np.nan, -np.inf))
+        if self.ridge_ln is not None and self.meta_weight < 1:
+            idx = np.array([nb201_index_from_ops(self._nb201_ops(a)) for a in archs], dtype=np.int64)
+            r = self.ridge_ln[idx]
+            ln = r if self.meta_weight == 0 else self.meta_weight * ln + (1 - self.meta_weight) * r
+        if self.clamp_ln is None:
+            self.clamped_count = 0
+            return np.exp(ln)
+        lo, hi = self.clamp_ln
+        bad = np.isnan(ln) | (ln < lo) | (ln > hi)
+        self.clamped_count = int(bad.sum())
+        ln = np.where(np.isnan(ln), (lo + hi) / 2, np.clip(ln, lo, hi))
+        return np.exp(ln)
 
 
 def load_predictor(path: str, expected_space: Optional[str] = None) -> HelpprofPredictor:

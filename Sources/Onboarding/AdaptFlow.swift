@@ -162,8 +162,12 @@ public enum AdaptFlow {
   /// Adapts `meta` with the reference latencies plus `shots`. `referenceMs` (same order as the profile's
   /// references) replaces the profile's medians when the references were measured again with the shots.
   /// `steps` overrides `adaptationSteps(for:)`.
+  /// With `spaceMACs` (the candidate pool's MACs extremes) the result carries the guard rails of
+  /// `withGuardRails` (clamp range; NB201 with `sources`: the LOO blend with ridge).
   public static func adapt(profile: DeviceProfile, profilePath: String, meta: MetaPredictor, shots: [ArchMeasurement],
-                           seed: UInt64, referenceMs: [Double]? = nil, steps: Int? = nil) throws -> AdaptedPredictor {
+                           seed: UInt64, referenceMs: [Double]? = nil, steps: Int? = nil,
+                           spaceMACs: (min: Double, max: Double)? = nil,
+                           sources: LatencyDataset? = nil) throws -> AdaptedPredictor {
     guard profile.space == meta.config.space else {
       throw OnboardingError.wrongSpace(path: profilePath, found: profile.space.rawValue, expected: meta.config.space.rawValue)
     }
@@ -178,7 +182,13 @@ public enum AdaptFlow {
     var measurements: [(arch: ArchKey, latencyMs: Double)] = []
     for (r, ms) in zip(meta.referenceArchs, medians) { measurements.append((r, ms)) }
     for s in shots { measurements.append((try archKey(s.arch, space: profile.space), s.latencyMs)) }
-    return try meta.adapt(measurements: measurements, seed: seed, steps: steps ?? adaptationSteps(for: meta))
+    let usedSteps = steps ?? adaptationSteps(for: meta)
+    let adapted = try meta.adapt(measurements: measurements, seed: seed, steps: usedSteps)
+    guard let spaceMACs else { return adapted }
+    let refMACs = try meta.referenceArchs.map(archMACs)
+    return try withGuardRails(adapted, meta: meta, measurements: measurements,
+                              supportMACs: refMACs + shots.map { Double($0.macs) }, spaceMACs: spaceMACs,
+                              sources: sources, steps: usedSteps, seed: seed)
   }
 
   /// The portable predictor file: the adapted tensors (F32) and the metadata (`PredictorMetadata` keys plus the

@@ -13,7 +13,15 @@ public struct AdaptedPredictor {
   public var parameters: [[Float]] { members[0] }
   public let normaliser: DeviceNormaliser
   /// Extra metadata carried into the portable file (provenance: meta-predictor name, support size, seed).
-  public let info: [String: String]
+  public var info: [String: String]
+  /// Issue #13 guard rails, each optional in the file (older files have none):
+  /// the plausible range every prediction is clamped to (metadata `clamp_ln_ms_lo` / `clamp_ln_ms_hi`),
+  public var plausibleRange: PlausibleRange?
+  /// the ridge baseline's ln-ms prediction for every NB201 arch by index (tensor `ridge_ln_ms`, 1 × 15,625),
+  public var ridgeLnMs: [Float]?
+  /// and the meta-predictor's blend weight against it (metadata `blend_meta_weight`; 1 = meta only):
+  /// ln ms = w · ln(meta) + (1 − w) · ridge_ln_ms[index].
+  public var metaWeight: Double = 1
 
   public init(config: NetworkConfig, parameters: [[Float]], normaliser: DeviceNormaliser, metadata: [String: String]) {
     self.init(config: config, members: [parameters], normaliser: normaliser, metadata: metadata)
@@ -66,8 +74,29 @@ public struct AdaptedPredictor {
   /// 4,096 measured alike), large enough for the GEMMs and the GCN's row de-duplication.
   static let batch = 2048
 
-  /// Predicted latency in milliseconds.
-  public func predictMs(_ archs: [ArchKey]) throws -> [Double] {
+  /// Predicted latency in milliseconds: the meta-predictor, blended with the stored ridge predictions and clamped
+  /// to the plausible range when the file has them. Never NaN/inf when a range is stored.
+  public func predictMs(_ archs: [ArchKey]) throws -> [Double] { try predictMsCounted(archs).ms }
+
+  /// `predictMs` and how many predictions were clamped to the plausible range (NaN counted too).
+  public func predictMsCounted(_ archs: [ArchKey]) throws -> (ms: [Double], clamped: Int) {
+    let meta = try predictMetaMs(archs)
+    guard plausibleRange != nil || (ridgeLnMs != nil && metaWeight < 1) else { return (meta, 0) }
+    var ln = meta.map { $0 > 0 ? Foundation.log($0) : ($0.isNaN ? Double.nan : -Double.infinity) }
+    if let ridge = ridgeLnMs, metaWeight < 1 {
+      for (i, a) in archs.enumerated() {
+        guard case .nb201(let c) = a else { throw PredictorError("the ridge blend of this predictor covers NB201 archs only") }
+        let k = NB201Index.index(of: c)
+        guard k >= 0, k < ridge.count else { throw PredictorError("NB201 index \(k) outside ridge_ln_ms (\(ridge.count) values)") }
+        ln[i] = metaWeight == 0 ? Double(ridge[k]) : metaWeight * ln[i] + (1 - metaWeight) * Double(ridge[k])
+      }
+    }
+    guard let r = plausibleRange else { return (ln.map { Foundation.exp($0) }, 0) }
+    return r.clampLn(ln)
+  }
+
+  /// The adapted meta-predictor alone (no blend, no clamp), in ms.
+  public func predictMetaMs(_ archs: [ArchKey]) throws -> [Double] {
     var sum = [Float](repeating: 0, count: archs.count)
     for m in members {
       let fast = FastForward(config: config, p: m, hw: normaliser.embedding)
@@ -104,6 +133,14 @@ public struct AdaptedPredictor {
     md["norm_a"] = String(normaliser.a)
     md["norm_b"] = String(normaliser.b)
     md["members"] = String(members.count)
+    if let r = plausibleRange {
+      md["clamp_ln_ms_lo"] = String(r.lnLo)
+      md["clamp_ln_ms_hi"] = String(r.lnHi)
+    }
+    if let ridge = ridgeLnMs {
+      t["ridge_ln_ms"] = ([1, ridge.count], ridge)
+      md["blend_meta_weight"] = String(metaWeight)
+    }
     return StoredTensors(tensors: t, metadata: md)
   }
 
@@ -170,6 +207,7 @@ public struct AdaptedPredictor {
     for k in 0..<count {
       for s in config.predictorShapes { layout[(k == 0 ? "" : "member\(k).") + s.0] = [s.1, s.2] }
     }
+    if space == .nb201, tensors["ridge_ln_ms"] != nil { layout["ridge_ln_ms"] = [1, NB201Index.count] }
     let stored = StoredTensors(tensors: tensors, metadata: md)
     try stored.verifyLayout(layout, origin: "adapted predictor")
     try stored.verifyMagnitudes(origin: "adapted predictor")
@@ -183,5 +221,21 @@ public struct AdaptedPredictor {
     }
     self.init(config: config, members: members,
               normaliser: DeviceNormaliser(recipe: recipe, a: a, b: b, embedding: hw.data), metadata: md)
+    if let lo = md["clamp_ln_ms_lo"], let hi = md["clamp_ln_ms_hi"] {
+      guard let l = StrictNumber.double(lo), let h = StrictNumber.double(hi), l.isFinite, h.isFinite, l <= h else {
+        throw PredictorError("adapted predictor: clamp_ln_ms_lo/hi '\(lo)'/'\(hi)' are not finite numbers with lo ≤ hi")
+      }
+      plausibleRange = PlausibleRange(lnLo: l, lnHi: h)
+    }
+    if let r = tensors["ridge_ln_ms"] {
+      guard r.data.count == NB201Index.count, space == .nb201 else {
+        throw PredictorError("adapted predictor: tensor ridge_ln_ms has \(r.data.count) values, expected \(NB201Index.count) (NB201)")
+      }
+      guard let w = StrictNumber.double(md["blend_meta_weight"] ?? ""), (0...1).contains(w) else {
+        throw PredictorError("adapted predictor: metadata blend_meta_weight '\(md["blend_meta_weight"] ?? "")' is not a number in 0...1")
+      }
+      ridgeLnMs = r.data
+      metaWeight = w
+    }
   }
 }

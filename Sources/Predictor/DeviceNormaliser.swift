@@ -19,7 +19,11 @@ public struct DeviceNormaliser: Sendable, Equatable {
   public let embedding: [Float]
 
   /// Builds the constants. `pool` is required for helpMinMax (the device's trimmed training-pool latencies).
-  public init(recipe: NormalisationRecipe, referenceMs: [Double], pool: [Double]? = nil) throws {
+  /// `sigmaPrior` (logRef, > 0): σ is floored at `floorFraction` × this space-wide constant,
+  /// σ = max(σ_ref, σ_prior/2), so a narrow reference set cannot blow targets (and predictions) up (issue #13),
+  /// while a spanning set keeps the plain z-score; 0 = the legacy rule σ = max(σ_ref, 1e-3) of models
+  /// meta-trained without the metadata key `norm_sigma_prior`.
+  public init(recipe: NormalisationRecipe, referenceMs: [Double], pool: [Double]? = nil, sigmaPrior: Double = 0) throws {
     guard !referenceMs.isEmpty, referenceMs.allSatisfy({ $0 > 0 && $0.isFinite }) else {
       throw PredictorError("reference latencies must be positive finite ms, got \(referenceMs)")
     }
@@ -28,7 +32,8 @@ public struct DeviceNormaliser: Sendable, Equatable {
     case .logRef:
       let l = referenceMs.map { Foundation.log($0) }
       let mu = l.reduce(0, +) / Double(l.count)
-      let sd = max((l.map { ($0 - mu) * ($0 - mu) }.reduce(0, +) / Double(l.count)).squareRoot(), 1e-3)
+      let sd = Self.flooredSigma((l.map { ($0 - mu) * ($0 - mu) }.reduce(0, +) / Double(l.count)).squareRoot(),
+                                prior: sigmaPrior)
       a = mu
       b = sd
       embedding = l.map { Float(($0 - mu) / sd) }
@@ -41,6 +46,31 @@ public struct DeviceNormaliser: Sendable, Equatable {
       let rlo = referenceMs.min() ?? 0, rhi = referenceMs.max() ?? 1
       embedding = referenceMs.map { Float(($0 - rlo) / max(rhi - rlo, 1e-12)) }
     }
+  }
+
+  /// Share of the σ prior below which σ is not allowed (fixed a priori; issue #13). A first variant shrank σ
+  /// toward the prior, √((σ_ref² + σ_prior²)/2); it cost the bundled recipe 0.13 mean ρ on HELP's devices (raspi4,
+  /// pixel3 and the pool's CPUs have σ_ref 3× the median, so their targets no longer had unit scale).
+  public static let floorFraction = 0.5
+
+  /// σ of the logRef recipe from the references' std `sd` (see `init`); always ≥ 1e-3 and finite.
+  public static func flooredSigma(_ sd: Double, prior: Double) -> Double {
+    let s = sd.isFinite ? sd : 0
+    guard prior > 0, prior.isFinite else { return max(s, 1e-3) }
+    return max(s, floorFraction * prior, 1e-3)
+  }
+
+  /// The space-wide σ prior of meta-training: the median over `columns` (source devices' ln-latency, NaN = not
+  /// measured) of each column's std of ln-latency over its measured archs.
+  public static func sigmaPrior(lnColumns columns: [[Double]]) -> Double {
+    let sds = columns.compactMap { c -> Double? in
+      let v = c.filter(\.isFinite)
+      guard v.count > 1 else { return nil }
+      let m = v.reduce(0, +) / Double(v.count)
+      return (v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(v.count)).squareRoot()
+    }.sorted()
+    guard !sds.isEmpty else { return 0 }
+    return sds.count % 2 == 1 ? sds[sds.count / 2] : (sds[sds.count / 2 - 1] + sds[sds.count / 2]) / 2
   }
 
   /// Rebuilds from stored constants.

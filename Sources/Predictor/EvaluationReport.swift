@@ -50,6 +50,29 @@ public struct MethodSummary: Encodable {
   }
 }
 
+/// What adaptation chose on one device over the seeds (issue #13): the meta-predictor's blend weight per seed
+/// (`BlendSelector`; 1 = meta only, 0 = ridge only), clamped predictions and imputed references.
+public struct AdaptationChoice: Encodable {
+  public let device: String
+  public let metaWeights: [Double]
+  public let clampedMeta: Int, clampedFinal: Int
+  public let imputedReferences: [Int]
+  public init(device: String, metaWeights: [Double], clampedMeta: Int, clampedFinal: Int, imputedReferences: [Int]) {
+    self.device = device
+    self.metaWeights = metaWeights
+    self.clampedMeta = clampedMeta
+    self.clampedFinal = clampedFinal
+    self.imputedReferences = imputedReferences
+  }
+  /// Mean chosen weight.
+  public var meanWeight: Double { metaWeights.isEmpty ? 1 : metaWeights.reduce(0, +) / Double(metaWeights.count) }
+  enum CodingKeys: String, CodingKey {
+    case device
+    case metaWeights = "meta_weights", clampedMeta = "clamped_meta", clampedFinal = "clamped_final"
+    case imputedReferences = "imputed_references"
+  }
+}
+
 /// The `evaluate` result (JSON keys in snake_case).
 public struct EvaluationReport: Encodable {
   public let protocolName: String, space: String, model: String
@@ -62,6 +85,9 @@ public struct EvaluationReport: Encodable {
   public let archCount: Int
   /// How the honest protocol chose the shots (`ShotStrategy` raw value).
   public var shotSelection = ShotStrategy.random.rawValue
+  /// Device split name, and per device what adaptation chose (the "final" method).
+  public var split = "help"
+  public var adaptation: [AdaptationChoice] = []
 
   public init(protocolName: String, space: String, model: String, shots: Int, budget: Int, measurementsPerDevice: Int,
               seeds: Int, evaluationSet: String, predictor: MethodSummary, baselines: [String: MethodSummary],
@@ -86,6 +112,7 @@ public struct EvaluationReport: Encodable {
     case worstDevice = "worst_device", meanWithin10 = "mean_within10", meanMape = "mean_mape", meanKendall = "mean_kendall"
     case meanSpearmanAll = "mean_spearman_all", devices
     case predictAllSeconds = "predict_all_seconds", archCount = "arch_count", shotSelection = "shot_selection"
+    case split, adaptation
   }
 
   public func encode(to encoder: Encoder) throws {
@@ -112,6 +139,8 @@ public struct EvaluationReport: Encodable {
     try c.encode(baselines, forKey: .baselines)
     try c.encode(predictAllSeconds, forKey: .predictAllSeconds)
     try c.encode(archCount, forKey: .archCount)
+    try c.encode(split, forKey: .split)
+    try c.encode(adaptation, forKey: .adaptation)
   }
 
   public func printTable() {
@@ -129,6 +158,14 @@ public struct EvaluationReport: Encodable {
       line += String(format: "  %.3f±%.3f  %.3f  %.3f  %5.1f  %.2f", s.meanSpearman, s.stdSpearman, s.worstSpearman,
                       s.meanSpearmanAll, s.meanMape, s.meanWithin10)
       print(line)
+    }
+    if !adaptation.isEmpty {
+      print("final = blend chosen by leave-one-out on the support; meta weight per device (mean over seeds), clamped predictions (meta/final), imputed references:")
+      for a in adaptation {
+        let imp = a.imputedReferences.isEmpty ? "" : "  imputed " + a.imputedReferences.map(String.init).joined(separator: ",")
+        print(String(format: "  %@  w %.2f  [%@]  clamped %d/%d", a.device, a.meanWeight,
+                     a.metaWeights.map { String(format: "%.2f", $0) }.joined(separator: " "), a.clampedMeta, a.clampedFinal) + imp)
+      }
     }
     if predictAllSeconds > 0 { print(String(format: "prediction time: %.3f s for all %d architectures", predictAllSeconds, archCount)) }
   }

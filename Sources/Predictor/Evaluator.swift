@@ -50,28 +50,57 @@ public struct Evaluator {
     self.budget = budget
     self.shots = shots
     self.ridgeSources = ridgeSources
+    archMACs = try Self.macsOf(data.archs)
+    macsExtremes = (archMACs.min() ?? 0, archMACs.max() ?? 0)
   }
+
+  /// MACs of every dataset arch, and their extremes (the plausible range's stretch).
+  let archMACs: [Double]
+  let macsExtremes: (min: Double, max: Double)
 
   /// Target measurements used per device (help: references + shots + the 720/3200 normalisation pool).
   public var measurementsPerDevice: Int {
     protocolKind == .honest ? budget : model.referenceIndices.count + shots + (data.trainPool.count * 8 / 10)
   }
 
-  /// Metrics per method name ("predictor", "ridge", "macs") for one device and seed.
+  /// Reference archs treated as not measured on every target (issue #13: the missing-reference study); they are
+  /// imputed like references the device's table lacks.
+  public var missingReferences: Set<Int> = []
+
+  /// Metrics per method name ("predictor", "ridge", "final", "predictor+ridge", "macs") for one device and seed.
   public func evaluate(_ t: TargetDevice, seed: UInt64) throws -> [String: SeedMetrics] {
+    try evaluateDetailed(t, seed: seed).metrics
+  }
+
+  /// One device and seed: metrics per method and what adaptation chose.
+  public struct Outcome: Sendable {
+    public var metrics: [String: SeedMetrics]
+    /// Blend weight of the meta-predictor chosen by LOO on the support (`BlendSelector`); 1 = meta only.
+    public var metaWeight: Double
+    /// Predictions of the meta-predictor / the final method clamped to the plausible range (query + rest).
+    public var clampedMeta: Int, clampedFinal: Int
+    /// Reference archs imputed (not measured), dataset indices.
+    public var imputed: [Int]
+  }
+
+  /// Runs the protocol on one device and seed. Honest protocol: references the device lacks (or
+  /// `missingReferences`) are imputed by ridge through the source devices from the measured support, and the
+  /// budget's measurements go to shots instead; the meta-predictor is adapted on measured points only.
+  public func evaluateDetailed(_ t: TargetDevice, seed: UInt64) throws -> Outcome {
     guard t.latency.count == data.archCount else { throw PredictorError("device \(t.name): \(t.latency.count) latencies, expected \(data.archCount)") }
     var rng = SplitMix64(seed: seed &* 1_000_003 &+ 11)
     let refs = model.referenceIndices
-    var refMs: [Double] = []
-    for r in refs {
-      guard r < data.archCount, let v = t.latency[r] else { throw PredictorError("device \(t.name): reference arch \(r) not measured") }
-      refMs.append(v)
-    }
-    let measured = (0..<data.archCount).filter { t.latency[$0] != nil }
-    let full = measured.count == data.archCount
+    for r in refs where !(0..<data.archCount).contains(r) { throw PredictorError("reference arch \(r) is not in the dataset") }
+    let latency: [Double?] = t.latency.indices.map { missingReferences.contains($0) && refs.contains($0) ? nil : t.latency[$0] }
+    let missing = refs.filter { latency[$0] == nil }
+    let measuredRefs = refs.filter { latency[$0] != nil }
+    let measured = (0..<data.archCount).filter { latency[$0] != nil }
+    let full = t.latency.allSatisfy { $0 != nil }
     // Evaluation set: HELP's trimmed query pool when the device covers it, else every measured arch.
     let queryArchs = full ? LatencyDataset.trimmed(data.queryPool, latencies: t.latency.map { $0 ?? 0 }) : measured
     let querySet = Set(data.queryPool)
+    let sources = ridgeSources.filter { $0 != t.name }
+    let ridgeModel = try SourceRidge(data: data, sources: sources, needed: measured + missing)
     let norm: DeviceNormaliser
     var support: [Int]
     func draw(_ pool: [Int], _ k: Int) -> [Int] {
@@ -83,30 +112,43 @@ public struct Evaluator {
       }
       return out
     }
+    var refMs: [Double] = []
     switch protocolKind {
     case .honest:
       let refSet = Set(refs)
       let pool = measured.filter { !refSet.contains($0) && (!full || !querySet.contains($0)) }
-      norm = try DeviceNormaliser(recipe: .logRef, referenceMs: refMs)
-      let k = budget - refs.count
+      let k = budget - measuredRefs.count
+      // References first (the embedding), then the shots; missing references are imputed from what is measured.
+      func withRefs(_ shots: [Int]) throws -> (support: [Int], refMs: [Double]) {
+        let sup = measuredRefs + shots
+        guard missing.isEmpty else {
+          guard sup.count >= 3 else { throw PredictorError("device \(t.name): \(sup.count) measurements, at least 3 needed to impute \(missing.count) missing references") }
+          let f = ridgeModel.fit(sup, ms: sup.map { latency[$0] ?? 1 })
+          return (sup, refs.map { r in latency[r] ?? Foundation.exp(ridgeModel.predictLn(f, arch: r)) })
+        }
+        return (sup, refs.map { latency[$0] ?? 1 })
+      }
       switch shotStrategy {
-      case .random: support = refs + draw(pool, k)
+      case .random: (support, refMs) = try withRefs(draw(pool, k))
       case .macs:
-        let m = try Self.macsOf(data.archs)
-        support = refs + ShotStrategy.stratified(pool, score: { m[$0] }, count: k, next: { rng.next() })
+        let m = archMACs
+        (support, refMs) = try withRefs(ShotStrategy.stratified(pool, score: { m[$0] }, count: k, next: { rng.next() }))
       case .predicted:
-        let zero = try model.adapt(support: zip(refs, refMs).map { (arch: data.archs[$0], latencyMs: $1) },
-                                   normaliser: norm, steps: steps, seed: seed)
+        let (refSup, zeroRefMs) = try withRefs([])
+        let zero = try model.adapt(support: refSup.map { (arch: data.archs[$0], latencyMs: latency[$0] ?? 1) },
+                                   normaliser: try model.normaliser(referenceMs: zeroRefMs), steps: steps, seed: seed)
         let p = try zero.predictMs(pool.map { data.archs[$0] })
         var byArch: [Int: Double] = [:]
         for (a, v) in zip(pool, p) { byArch[a] = v }
-        support = refs + ShotStrategy.stratified(pool, score: { byArch[$0] ?? 0 }, count: k, next: { rng.next() })
+        (support, refMs) = try withRefs(ShotStrategy.stratified(pool, score: { byArch[$0] ?? 0 }, count: k, next: { rng.next() }))
       }
+      norm = try model.normaliser(referenceMs: refMs)
     case .help:
-      guard full else { throw PredictorError("the help protocol needs the device's full latency table") }
+      guard full, missing.isEmpty else { throw PredictorError("the help protocol needs the device's full latency table") }
       let lat = t.latency.map { $0 ?? 0 }
       let pool = LatencyDataset.trimmed(data.trainPool, latencies: lat)
       support = draw(pool, shots)
+      refMs = refs.map { lat[$0] }
       norm = try DeviceNormaliser(recipe: .helpMinMax, referenceMs: refMs, pool: pool.map { lat[$0] })
     }
     let supportSet = Set(support).union(refs)
@@ -122,48 +164,48 @@ public struct Evaluator {
                               within10: RankMetrics.within10(predicted: pq, measured: truthQ),
                               spearmanAll: RankMetrics.spearman(rest.map { predAll[$0] }, truthAll))
     }
-    let sup = support.map { (arch: data.archs[$0], latencyMs: t.latency[$0] ?? 0) }
+    let supMs = support.map { latency[$0] ?? 1 }
+    let sup = zip(support, supMs).map { (arch: data.archs[$0], latencyMs: $1) }
+    let range = try PlausibleRange(supportMs: supMs, supportMACs: support.map { archMACs[$0] }, spaceMACs: macsExtremes)
+    let evaluated = query + rest
+    func clampedCount(_ ln: [Double]) -> Int { range.clampLn(evaluated.map { ln[$0] }).clamped }
     let adapted = try model.adapt(support: sup, normaliser: norm, steps: steps, seed: seed)
-    let pred = try adapted.predictMs(data.archs)
-    score("predictor", pred)
-    let fitIdx = Array(supportSet).sorted()
-    let ridgeMs = try ridge(fit: fitIdx, target: fitIdx.map { t.latency[$0] ?? 1 }, exclude: t.name, needed: measured)
-    score("ridge", ridgeMs)
+    let metaLn = try adapted.predictMs(data.archs).map { $0 > 0 ? Foundation.log($0) : ($0.isNaN ? .nan : -.infinity) }
+    let clampedMeta = clampedCount(metaLn)
+    score("predictor", range.clampLn(metaLn).ms)
+    let ridgeFit = ridgeModel.fit(support, ms: supMs)
+    let ridgeLn = ridgeModel.predictLnAll(ridgeFit)
+    score("ridge", ridgeLn.map { Foundation.exp($0) })
     // Geometric mean of predictor and ridge (an ensemble that needs the source devices' tables).
-    score("predictor+ridge", zip(pred, ridgeMs).map { ($0 * $1).squareRoot() })
-    score("macs", try macs(fit: fitIdx, target: fitIdx.map { t.latency[$0] ?? 1 }))
-    return out
+    score("predictor+ridge", range.clampLn(BlendSelector.blend(metaLn: metaLn, ridgeLn: ridgeLn, metaWeight: 0.5)).ms)
+    // Final method: the blend weight chosen by leave-one-out over the support.
+    let choice = try chooseBlend(support: support, supportMs: supMs, normaliser: norm, ridge: ridgeModel, seed: seed)
+    let finalLn = BlendSelector.blend(metaLn: metaLn, ridgeLn: ridgeLn, metaWeight: choice.metaWeight)
+    score("final", range.clampLn(finalLn).ms)
+    score("macs", try macs(fit: support, target: supMs))
+    return Outcome(metrics: out, metaWeight: choice.metaWeight, clampedMeta: clampedMeta,
+                   clampedFinal: clampedCount(finalLn), imputed: missing)
   }
 
-  /// Ridge regression (λ = 1) of log latency on the source devices' log latencies, fitted on the measured archs.
-  /// Sources measured on only some architectures (the pool) take part only when they cover every one of `needed`
-  /// (the target's measured archs); predictions elsewhere are then NaN-free only where they are measured.
-  func ridge(fit: [Int], target: [Double], exclude: String, needed: [Int]) throws -> [Double] {
-    let nd = data.devices.count
-    let cols = try ridgeSources.filter { $0 != exclude }.map { try data.column($0) }
-      .filter { c in needed.allSatisfy { data.latency[$0 * nd + c].isFinite } }
-    func feat(_ a: Int) -> [Double] { cols.map { Foundation.log(Double(max(data.latency[a * nd + $0], 1e-6))) } }
-    let X = fit.map(feat)
-    let y = target.map { Foundation.log(max($0, 1e-9)) }
-    let k = cols.count
-    let mx = (0..<k).map { j in X.map { $0[j] }.reduce(0, +) / Double(X.count) }
-    let my = y.reduce(0, +) / Double(y.count)
-    var A = [[Double]](repeating: [Double](repeating: 0, count: k + 1), count: k)
-    for j in 0..<k {
-      for l in 0..<k { A[j][l] = zip(X, X).map { ($0[j] - mx[j]) * ($1[l] - mx[l]) }.reduce(0, +) }
-      A[j][j] += 1
-      A[j][k] = zip(X, y).map { ($0[j] - mx[j]) * ($1 - my) }.reduce(0, +)
+  /// LOO over the support: the meta-predictor re-adapted without each point (embedding unchanged), the ridge
+  /// refitted without it; `BlendSelector.choose` on the left-out points.
+  func chooseBlend(support: [Int], supportMs: [Double], normaliser: DeviceNormaliser, ridge: SourceRidge,
+                   seed: UInt64) throws -> BlendSelector.Choice {
+    let truth = supportMs.map { Foundation.log($0) }
+    let ridgeLOO = ridge.leaveOneOut(support, ms: supportMs)
+    let metaLOO = try support.indices.map { i -> Double in
+      var s = zip(support, supportMs).map { (arch: data.archs[$0], latencyMs: $1) }
+      s.remove(at: i)
+      let a = try model.adapt(support: s, normaliser: normaliser, steps: steps, seed: seed)
+      let v = try a.predictMs([data.archs[support[i]]])[0]
+      return v > 0 && v.isFinite ? Foundation.log(v) : .nan
     }
-    let w = Self.solve(A)
-    return (0..<data.archCount).map { a in
-      let f = feat(a)
-      return Foundation.exp(my + (0..<k).reduce(0) { $0 + w[$1] * (f[$1] - mx[$1]) })
-    }
+    return BlendSelector.choose(metaLn: metaLOO, ridgeLn: ridgeLOO, truthLn: truth)
   }
 
   /// MACs proxy: ms = α·MACs + β fitted (least squares) on the measured archs; ranks are MACs ranks.
   func macs(fit: [Int], target: [Double]) throws -> [Double] {
-    let m = try Self.macsOf(data.archs)
+    let m = archMACs
     let xs = fit.map { m[$0] }
     let mx = xs.reduce(0, +) / Double(xs.count), my = target.reduce(0, +) / Double(target.count)
     let sxx = xs.map { ($0 - mx) * ($0 - mx) }.reduce(0, +)

@@ -37,6 +37,10 @@ public final class MetaPredictor {
     self.states = states
   }
 
+  /// The bundled NB201 model's references (tools/select_references.py: its greedy set with the output-disconnected
+  /// cell 13078 replaced by 13212 by the `--replace` rule; every one output-connected and in the pool).
+  public static let defaultNB201References = [1462, 14418, 14314, 9550, 9574, 12172, 4002, 3138, 13212, 4939]
+
   /// Loads the meta-predictor shipped with helpprof for `space`.
   public static func loadBundled(space: SpaceKind) throws -> MetaPredictor {
     try load(path: try BundledResources.path(of: "\(space.rawValue)-meta.safetensors"))
@@ -130,6 +134,17 @@ public final class MetaPredictor {
                          states: models.flatMap(\.states))
   }
 
+  /// logRef σ prior from metadata `norm_sigma_prior` (0 when absent: models from before issue #13).
+  public var sigmaPrior: Double {
+    guard let v = Double(metadata["norm_sigma_prior"] ?? ""), v.isFinite, v > 0 else { return 0 }
+    return v
+  }
+
+  /// The logRef normaliser of a device from its reference latencies (embedding order), with this model's σ prior.
+  public func normaliser(referenceMs: [Double]) throws -> DeviceNormaliser {
+    try DeviceNormaliser(recipe: .logRef, referenceMs: referenceMs, sigmaPrior: sigmaPrior)
+  }
+
   /// Number of ensemble members.
   public var memberCount: Int { states.count }
 
@@ -168,7 +183,7 @@ public final class MetaPredictor {
       guard !v.isEmpty else { throw PredictorError("reference architecture \(Self.text(r)) was not measured: adapt needs all \(referenceArchs.count) references") }
       refMs.append(v.reduce(0, +) / Double(v.count))
     }
-    let norm = try DeviceNormaliser(recipe: .logRef, referenceMs: refMs)
+    let norm = try normaliser(referenceMs: refMs)
     return try adapt(support: measurements, normaliser: norm, steps: steps, seed: seed)
   }
 

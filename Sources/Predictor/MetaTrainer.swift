@@ -39,6 +39,9 @@ public struct MetaTrainingOptions: Sendable {
   public var mixShare: Double = 0
   /// Reference architectures (dataset indices); their latencies form the hardware embedding.
   public var references: [Int] = []
+  /// logRef σ prior (`DeviceNormaliser.flooredSigma`; 0 = legacy σ of the references alone). Stored in the model
+  /// as metadata `norm_sigma_prior` and used again at adaptation.
+  public var sigmaPrior: Double = 0
   public init() {}
 }
 
@@ -155,7 +158,7 @@ public final class MetaTrainer {
     var support: [Int]
     switch options.protocolKind {
     case .honest:
-      norm = try DeviceNormaliser(recipe: .logRef, referenceMs: refsMs)
+      norm = try DeviceNormaliser(recipe: .logRef, referenceMs: refsMs, sigmaPrior: options.sigmaPrior)
       support = options.references + draw(pool, options.shots)
     case .help:
       norm = try DeviceNormaliser(recipe: .helpMinMax, referenceMs: refsMs, pool: pool.map { lat[$0] })

@@ -14,6 +14,9 @@ public enum JSONStyle {
     let enc = JSONEncoder()
     enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     enc.keyEncodingStrategy = .custom { path in AnyKey(snake(path.last?.stringValue ?? "")) }
+    // Never crash on a non-finite value: it is written as the string "inf", "-inf" or "nan" (a flagged value,
+    // never a plain number).
+    enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     return enc
   }
 

@@ -198,8 +198,13 @@ struct AdaptCommand: ParsableCommand {
 
     // Adapt.
     let tAdapt = Date()
+    // Guard rails (issue #13): clamp range from the pool's MACs; NB201: LOO blend with ridge on the public tables.
+    let poolMACs = pool.map { Double($0.macs) }
+    let sourceTables = dp.space == .nb201
+      ? try? LatencyDataset(space: .nb201, directory: try LatencyDataset.locate(explicit: nil)) : nil
     let adapted = try AdaptFlow.adapt(profile: dp, profilePath: profile, meta: meta, shots: shotList, seed: seed,
-                                      referenceMs: referenceMs, steps: steps)
+                                      referenceMs: referenceMs, steps: steps,
+                                      spaceMACs: (poolMACs.min() ?? 0, poolMACs.max() ?? 0), sources: sourceTables)
     let adaptSeconds = Date().timeIntervalSince(tAdapt)
 
     // Validate (measured above, never used for adaptation).

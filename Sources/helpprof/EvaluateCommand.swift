@@ -25,7 +25,10 @@ struct EvaluateCommand: ParsableCommand {
       """)
 
   @Option(help: "Search space: nb201 or ofa.") var space: String = "nb201"
-  @Option(help: "Device split (only 'help': HELP's meta-test devices).") var split: String = "help"
+  @Option(help: "Device split: help (HELP's meta-test devices, sources = every other public device) or a family split (NB201: gpus-to-others, phones-cpus-to-gpus, batch1-to-large-batch; pass a --model meta-trained with `meta-train --split` of the same name). Targets = the split's test devices, ridge sources = its train devices.")
+  var split: String = "help"
+  @Option(help: "Reference archs to treat as not measured (comma-separated dataset indices); they are imputed by ridge through the source devices, and their budget goes to shots.")
+  var missingReferences: String?
   @Option(help: "Random shots (help protocol; honest default budget = refs + shots).") var shots: Int = 10
   @Option(help: "Seeds (independent measurement draws).") var seeds: Int = 5
   @Option(name: .customLong("protocol"), help: "honest or help.") var protocolName: String = "honest"
@@ -43,7 +46,7 @@ struct EvaluateCommand: ParsableCommand {
 
   func run() throws {
     guard let kind = SpaceKind(rawValue: space) else { throw fail("--space \(space): expected nb201 or ofa") }
-    guard split == "help" else { throw fail("--split \(split): expected help") }
+    guard DeviceSplit.names.contains(split) else { throw fail("--split \(split): expected one of \(DeviceSplit.names.joined(separator: ", "))") }
     guard let proto = EvaluationProtocol(rawValue: protocolName) else { throw fail("--protocol \(protocolName): expected honest or help") }
     guard seeds > 0, shots >= 0 else { throw fail("--seeds must be > 0 and --shots ≥ 0") }
     guard (latencyCsv == nil) == (device == nil) else { throw fail("--latency-csv and --device go together") }
@@ -56,7 +59,7 @@ struct EvaluateCommand: ParsableCommand {
     do {
       data = try LatencyDataset(space: kind, directory: try LatencyDataset.locate(explicit: dataDir))
       meta = try model.map { try MetaPredictor.load(path: $0) } ?? MetaPredictor.loadBundled(space: kind)
-      sources = data.devices.filter { !data.metaTest.contains($0) }
+      sources = try DeviceSplit.named(split, data: data).train
       if let list = extraSources {
         let extra = try ExtraSources.read(list: list, data: data, references: []).map(\.device)
         data = try data.adding(extra)
@@ -79,11 +82,20 @@ struct EvaluateCommand: ParsableCommand {
     // product. HELP's protocol keeps the meta-trained step count, as HELP did.
     ev.steps = steps ?? (proto == .honest ? AdaptFlow.adaptationSteps(for: meta) : nil)
     ev.shotStrategy = strategy
+    if let list = missingReferences {
+      let parts = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+      let idx = parts.compactMap { Int($0) }
+      guard idx.count == parts.count, !idx.isEmpty, idx.allSatisfy(meta.referenceIndices.contains) else {
+        throw fail("--missing-references \(list): expected comma-separated reference archs of the model (\(meta.referenceIndices.map(String.init).joined(separator: ",")))")
+      }
+      ev.missingReferences = Set(idx)
+    }
     var targets: [TargetDevice] = []
     if let csv = latencyCsv, let name = device {
       do { targets = [try LatencyTable.read(csv: csv, device: name, data: data)] } catch { throw fail("\(error)", HelpExit.dataError) }
     } else {
-      targets = try data.metaTest.map { TargetDevice(name: $0, latency: try data.latencies(device: $0).map { Optional($0) }) }
+      let test = try DeviceSplit.named(split, data: data).test
+      targets = try test.map { TargetDevice(name: $0, latency: try data.latencies(device: $0).map { Optional($0) }) }
     }
     if proto == .honest {
       // The shots are drawn from the device's measured archs outside the references and the evaluation set.
@@ -99,12 +111,20 @@ struct EvaluateCommand: ParsableCommand {
       }
     }
     var per: [String: [String: [SeedMetrics]]] = [:]  // method → device → seeds
+    var choices: [AdaptationChoice] = []
     for t in targets {
+      var weights: [Double] = [], clampedMeta = 0, clampedFinal = 0, imputed: [Int] = []
       for s in 0..<seeds {
-        let r: [String: SeedMetrics]
-        do { r = try ev.evaluate(t, seed: UInt64(s)) } catch { throw fail("\(error)", HelpExit.dataError) }
-        for (m, v) in r { per[m, default: [:]][t.name, default: []].append(v) }
+        let r: Evaluator.Outcome
+        do { r = try ev.evaluateDetailed(t, seed: UInt64(s)) } catch { throw fail("\(error)", HelpExit.dataError) }
+        for (m, v) in r.metrics { per[m, default: [:]][t.name, default: []].append(v) }
+        weights.append(r.metaWeight)
+        clampedMeta += r.clampedMeta
+        clampedFinal += r.clampedFinal
+        imputed = r.imputed
       }
+      choices.append(AdaptationChoice(device: t.name, metaWeights: weights, clampedMeta: clampedMeta,
+                                      clampedFinal: clampedFinal, imputedReferences: imputed))
     }
     // Time of predicting the whole dataset list once with an adapted predictor (first device, its references).
     var predictSeconds = 0.0
@@ -125,9 +145,12 @@ struct EvaluateCommand: ParsableCommand {
       predictor: MethodSummary(per["predictor"] ?? [:], devices: names),
       baselines: ["ridge": MethodSummary(per["ridge"] ?? [:], devices: names),
                   "macs": MethodSummary(per["macs"] ?? [:], devices: names),
-                  "predictor+ridge": MethodSummary(per["predictor+ridge"] ?? [:], devices: names)],
+                  "predictor+ridge": MethodSummary(per["predictor+ridge"] ?? [:], devices: names),
+                  "final": MethodSummary(per["final"] ?? [:], devices: names)],
       predictAllSeconds: predictSeconds, archCount: data.archCount)
     report.shotSelection = strategy.rawValue
+    report.split = split
+    report.adaptation = choices
     if json { try printJSON(report) } else { report.printTable() }
   }
 }

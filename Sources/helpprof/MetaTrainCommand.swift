@@ -25,14 +25,14 @@ struct MetaTrainCommand: ParsableCommand {
         helpprof meta-train --space nb201 --seed 1 --episodes 4000 \\
           --mix-share 0.5 --extra-share 0.5 \\
           --extra-sources "$(ls profiles/pool/nb201-*.csv | paste -sd,)" \\
-          --references 1462,14418,14314,9550,9574,12172,4002,3138,13078,4939 \\
+          --references 1462,14418,14314,9550,9574,12172,4002,3138,13212,4939 \\
           --out nb201-meta.safetensors
         helpprof meta-train --space ofa --seed 1 --episodes 2000 --extra-share 0.5 \\
           --extra-sources "$(ls profiles/pool/ofa-*.csv | paste -sd,)" \\
           --out ofa-meta.safetensors
         # public devices only, for devices measured with other software
         helpprof meta-train --space nb201 --seed 1 --episodes 4000 --mix-share 0.5 \\
-          --references 1462,14418,14314,9550,9574,12172,4002,3138,13078,4939 \\
+          --references 1462,14418,14314,9550,9574,12172,4002,3138,13212,4939 \\
           --out nb201-public.safetensors
         # a seed ensemble (K x the prediction time)
         helpprof meta-train --combine s1.safetensors,s2.safetensors,s3.safetensors \\
@@ -51,7 +51,7 @@ struct MetaTrainCommand: ParsableCommand {
   @Option(help: "Meta-batch size (devices per episode).") var metaBatch: Int = 8
   @Option(help: "Meta-SGD inner steps per task (HELP: 2; `helpprof adapt` takes twice as many).") var innerSteps: Int = 2
   @Option(help: "Random shots per task besides the references.") var shots: Int = 10
-  @Option(help: "Reference architectures (comma-separated dataset indices; default HELP's 10). tools/select_references.py picks a better set from the source devices only.")
+  @Option(help: "Reference architectures (comma-separated dataset indices; default: NB201 honest the bundled model's set, else HELP's 10). tools/select_references.py picks a set from the source devices only.")
   var references: String?
   @Option(help: "Datasets folder (default: profiles/datasets, searched from here and above the executable).")
   var dataDir: String?
@@ -61,6 +61,10 @@ struct MetaTrainCommand: ParsableCommand {
   var extraShare: Double?
   @Option(help: "Share of meta-training tasks that are synthetic devices between two sources (log-latency interpolation with a random weight; 0...1, default 0 = real devices only).")
   var mixShare: Double = 0
+  @Option(help: "Source devices: a named split's train devices (\(DeviceSplit.names.joined(separator: ", "))); its test devices are never read.")
+  var split: String?
+  @Option(help: "Source devices: exactly these public devices (comma-separated).") var trainDevices: String?
+  @Option(help: "Leave these public devices out of the sources (comma-separated).") var excludeDevices: String?
   @Option(help: "Output file.") var out: String?
   @Option(help: "Instead of training: combine these meta-predictor files (comma-separated, trained alike with different seeds) into one ensemble file.")
   var combine: String?
@@ -89,7 +93,7 @@ struct MetaTrainCommand: ParsableCommand {
     o.metaBatch = metaBatch
     o.shots = shots
     o.innerSteps = innerSteps
-    o.references = data.helpReferences
+    o.references = kind == .nb201 && !helpFaithful ? MetaPredictor.defaultNB201References : data.helpReferences
     if let r = references {
       let parts = r.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
       let idx = parts.compactMap { Int($0) }
@@ -100,6 +104,30 @@ struct MetaTrainCommand: ParsableCommand {
     }
     o.protocolKind = helpFaithful ? .help : .honest
     o.sources = helpFaithful ? data.metaTrain : data.devices.filter { !data.metaTest.contains($0) }
+    var heldOut = data.metaTest
+    do {
+      if let name = split {
+        let s = try DeviceSplit.named(name, data: data)
+        o.sources = s.train
+        heldOut = s.test
+      }
+      if let list = trainDevices {
+        o.sources = try Self.deviceList(list, data: data, option: "--train-devices")
+        heldOut = data.devices.filter { !o.sources.contains($0) }
+      }
+      if let list = excludeDevices {
+        let ex = try Self.deviceList(list, data: data, option: "--exclude-devices")
+        o.sources = o.sources.filter { !ex.contains($0) }
+        heldOut = Array(Set(heldOut).union(ex)).sorted()
+      }
+    } catch { throw fail("\(error)") }
+    guard !o.sources.isEmpty else { throw fail("no source devices left after --split/--train-devices/--exclude-devices") }
+    // σ prior (issue #13): median over the public source devices of the std of ln-latency over the whole space.
+    if !helpFaithful {
+      o.sigmaPrior = DeviceNormaliser.sigmaPrior(lnColumns: try o.sources.map { d in
+        try data.latencies(device: d).map { $0 > 0 ? Foundation.log($0) : .nan }
+      })
+    }
     var extraNote: [String] = []
     if let list = extraSources {
       guard !helpFaithful else { throw fail("--extra-sources works with the honest recipe only, not --help-faithful") }
@@ -149,7 +177,7 @@ struct MetaTrainCommand: ParsableCommand {
       "kind": "helpprof-meta-predictor", "name": modelName, "space": kind.rawValue,
       "recipe": recipeName, "normalisation": o.protocolKind.recipe.rawValue,
       "data": "profiles/datasets (HELP HayeonLee/HELP 45f70eb, MIT; HW-NAS-Bench)",
-      "split": "sources: \(o.sources.joined(separator: ",")); held out (HELP meta-test): \(data.metaTest.joined(separator: ","))",
+      "split": "sources: \(o.sources.joined(separator: ",")); held out\(split.map { " (\($0))" } ?? (trainDevices == nil && excludeDevices == nil ? " (HELP meta-test)" : "")): \(heldOut.joined(separator: ","))",
       "seed": String(seed), "command": "helpprof " + CommandLine.arguments.dropFirst().joined(separator: " "),
       "reference_archs": o.references.map(String.init).joined(separator: ","),
       "reference_arch_texts": o.references.map { MetaPredictor.text(data.archs[$0]) }.joined(separator: ";"),
@@ -159,10 +187,21 @@ struct MetaTrainCommand: ParsableCommand {
       "train_seconds": String(format: "%.1f", seconds),
     ]
     if noMeta { md["inner_steps"] = "0" }
+    if o.sigmaPrior > 0 { md["norm_sigma_prior"] = String(o.sigmaPrior) }
     if !extraNote.isEmpty { md["extra_sources"] = extraNote.joined(separator: "; ") }
     let model = try trainer.exportModel(metadata: md)
     do { try model.save(to: path) } catch { throw fail("cannot write \(path): \(error)", HelpExit.failure) }
     print("wrote \(path) (\(String(format: "%.1f", seconds)) s, \(o.episodes) episodes)")
+  }
+
+  /// Comma-separated public device names of `data`, each checked.
+  static func deviceList(_ list: String, data: LatencyDataset, option: String) throws -> [String] {
+    let names = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    guard !names.isEmpty else { throw PredictorError("\(option) '\(list)': expected comma-separated device names") }
+    for n in names where !data.devices.contains(n) {
+      throw PredictorError("\(option): unknown device '\(n)': expected one of \(data.devices.joined(separator: ", "))")
+    }
+    return names
   }
 
   /// `--combine`: writes an ensemble of existing meta-predictor files.

@@ -1,0 +1,64 @@
+import Foundation
+import Predictor
+import SearchSpace
+
+/// Issue #13 guard rails of `helpprof adapt`: the plausible range every prediction is clamped to, and (NB201) the
+/// leave-one-out choice between the adapted meta-predictor and ridge on the public source devices.
+extension AdaptFlow {
+  /// Metadata `blend_method` of an OFA (or source-less) predictor: the public OFA tables cover 5,000 subnets, so
+  /// ridge on the source devices cannot predict an arbitrary subnet.
+  public static let metaOnlyOFA = "meta only (ridge needs source-device latencies of every arch; the OFA tables cover 5,000 subnets)"
+  public static let metaOnlyNoSources = "meta only (no source latency tables found: profiles/datasets)"
+
+  /// MACs of an arch (NB201 on CIFAR-10, as the candidate pool).
+  public static func archMACs(_ a: ArchKey) throws -> Double {
+    switch a {
+    case .nb201(let c): return Double(NB201Cost(cell: c, dataset: .cifar10).macs)
+    case .ofa(let c): return Double(try OFACost(config: c).macs)
+    }
+  }
+
+  /// `adapted` with the guard rails: range from the support (`measurements`, with MACs `supportMACs`) stretched by
+  /// the space's MACs extremes; for NB201 with `sources` (the public latency tables) the ridge baseline's
+  /// predictions for all 15,625 cells and the blend weight chosen by LOO over the support
+  /// (`BlendSelector`); the choice is recorded in metadata `blend_method`, `blend_meta_weight`, `blend_loo_mse`.
+  public static func withGuardRails(_ adapted: AdaptedPredictor, meta: MetaPredictor,
+                                    measurements: [(arch: ArchKey, latencyMs: Double)], supportMACs: [Double],
+                                    spaceMACs: (min: Double, max: Double), sources: LatencyDataset?,
+                                    steps: Int?, seed: UInt64) throws -> AdaptedPredictor {
+    var out = adapted
+    out.plausibleRange = try PlausibleRange(supportMs: measurements.map(\.latencyMs), supportMACs: supportMACs,
+                                            spaceMACs: spaceMACs)
+    guard meta.config.space == .nb201 else {
+      out.info["blend_method"] = metaOnlyOFA
+      return out
+    }
+    guard let data = sources, data.space == .nb201 else {
+      out.info["blend_method"] = metaOnlyNoSources
+      return out
+    }
+    let idx = try measurements.map { m -> Int in
+      guard case .nb201(let c) = m.arch else { throw OnboardingError.invalidArgument("an NB201 predictor got a non-NB201 measurement") }
+      return NB201Index.index(of: c)
+    }
+    let ms = measurements.map(\.latencyMs)
+    let ridge = try SourceRidge(data: data, sources: data.devices, needed: idx)
+    let ridgeLOO = ridge.leaveOneOut(idx, ms: ms)
+    let metaLOO = try measurements.indices.map { i -> Double in
+      var s = measurements
+      s.remove(at: i)
+      let a = try meta.adapt(support: s, normaliser: adapted.normaliser, steps: steps, seed: seed)
+      let v = try a.predictMetaMs([measurements[i].arch])[0]
+      return v > 0 && v.isFinite ? Foundation.log(v) : .nan
+    }
+    let choice = BlendSelector.choose(metaLn: metaLOO, ridgeLn: ridgeLOO, truthLn: ms.map { Foundation.log($0) })
+    let fit = ridge.fit(idx, ms: ms)
+    out.ridgeLnMs = ridge.predictLnAll(fit).map(Float.init)
+    out.metaWeight = choice.metaWeight
+    out.info["blend_method"] = choice.method
+    out.info["blend_loo_mse"] = zip(BlendSelector.grid, choice.looError)
+      .map { String(format: "w=%.2f:%.5f", $0, $1) }.joined(separator: ",")
+    out.info["blend_sources"] = "ridge (lambda 1) of ln ms on the \(ridge.sourceCount) public NB201 devices' ln ms, fitted on the \(idx.count) support archs"
+    return out
+  }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// Ridge regression (λ = 1) of a device's ln-latency on source devices' ln-latencies (one feature per source
+/// device), the "obvious baseline" of few-shot latency prediction. Features are centred on the fitted archs.
+public struct SourceRidge: Sendable {
+  /// ln-latency of each source, arch-major: `features[arch][source]`; NaN where a source did not measure it.
+  public let features: [[Double]]
+  public let lambda: Double
+
+  /// `columns[s][arch]`: latency (ms) of source s; sources missing any arch of `needed` are dropped. With no
+  /// source left the model predicts the fitted archs' mean (`archCount` archs, default the columns' length).
+  public init(columns: [[Double]], needed: [Int], lambda: Double = 1, archCount: Int? = nil) {
+    let keep = columns.filter { c in needed.allSatisfy { $0 < c.count && c[$0] > 0 && c[$0].isFinite } }
+    let n = archCount ?? columns.first?.count ?? 0
+    features = (0..<n).map { a in keep.map { $0[a] > 0 && $0[a].isFinite ? Foundation.log($0[a]) : .nan } }
+    self.lambda = lambda
+  }
+
+  /// Sources of `data` (names), each column as ms; pool sources NaN where unmeasured.
+  public init(data: LatencyDataset, sources: [String], needed: [Int], lambda: Double = 1) throws {
+    let nd = data.devices.count
+    let cols = try sources.map { try data.column($0) }.map { c in
+      (0..<data.archCount).map { Double(data.latency[$0 * nd + c]) }
+    }
+    self.init(columns: cols, needed: needed, lambda: lambda, archCount: data.archCount)
+  }
+
+  /// Number of source features.
+  public var sourceCount: Int { features.first?.count ?? 0 }
+
+  /// A fitted model: ln ms = my + Σ w_j (f_j − mx_j).
+  public struct Fit: Sendable {
+    public let mx: [Double], w: [Double], my: Double
+  }
+
+  /// Fits on archs `fit` with latencies `ms` (> 0).
+  public func fit(_ fit: [Int], ms: [Double]) -> Fit {
+    let X = fit.map { features[$0] }
+    let y = ms.map { Foundation.log(max($0, 1e-9)) }
+    let k = sourceCount
+    let my = y.isEmpty ? 0 : y.reduce(0, +) / Double(y.count)
+    guard k > 0, !X.isEmpty else { return Fit(mx: [], w: [], my: my) }
+    let mx = (0..<k).map { j in X.map { $0[j] }.reduce(0, +) / Double(X.count) }
+    var A = [[Double]](repeating: [Double](repeating: 0, count: k + 1), count: k)
+    for j in 0..<k {
+      for l in j..<k {
+        var s = 0.0
+        for x in X { s += (x[j] - mx[j]) * (x[l] - mx[l]) }
+        A[j][l] = s
+        A[l][j] = s
+      }
+      A[j][j] += lambda
+      var t = 0.0
+      for (x, v) in zip(X, y) { t += (x[j] - mx[j]) * (v - my) }
+      A[j][k] = t
+    }
+    return Fit(mx: mx, w: Evaluator.solve(A), my: my)
+  }
+
+  /// Predicted ln ms of `arch` (the fit's mean where a feature is missing).
+  public func predictLn(_ f: Fit, arch: Int) -> Double {
+    var s = f.my
+    for j in 0..<f.w.count {
+      let v = features[arch][j]
+      if v.isFinite { s += f.w[j] * (v - f.mx[j]) }
+    }
+    return s
+  }
+
+  /// Predicted ln ms of every arch.
+  public func predictLnAll(_ f: Fit) -> [Double] { (0..<features.count).map { predictLn(f, arch: $0) } }
+
+  /// Leave-one-out predictions (ln ms) over the fitted archs.
+  public func leaveOneOut(_ fit: [Int], ms: [Double]) -> [Double] {
+    fit.indices.map { i in
+      var f = fit, m = ms
+      f.remove(at: i)
+      m.remove(at: i)
+      return predictLn(self.fit(f, ms: m), arch: fit[i])
+    }
+  }
+}

@@ -938,7 +938,7 @@ class HelpprofPredictor:
 
     def _load_guard_rails(self):
         """Issue #13 keys (all optional): clamp_ln_ms_lo/hi, tensor ridge_ln_ms + blend_meta_weight."""
-        md, path = self.metadata, self.path
+        md = self.metadata
         self.clamp_ln = None
         self.clamped_count = 0
         if "clamp_ln_ms_lo" in md or "clamp_ln_ms_hi" in md:
@@ -947,23 +947,23 @@ class HelpprofPredictor:
                 if lo is None or hi is None:
                     raise ValueError
             except (KeyError, ValueError):
-                raise PredictorFileError(f"{path}: metadata clamp_ln_ms_lo/hi missing or not numbers") from None
+                raise PredictorFileError(f"metadata clamp_ln_ms_lo/hi missing or not numbers") from None
             if not (np.isfinite(lo) and np.isfinite(hi) and lo <= hi):
-                raise PredictorFileError(f"{path}: clamp_ln_ms_lo/hi {lo}/{hi}: expected finite lo <= hi")
+                raise PredictorFileError(f"clamp_ln_ms_lo/hi {lo}/{hi}: expected finite lo <= hi")
             self.clamp_ln = (lo, hi)
         self.ridge_ln = None
         self.meta_weight = 1.0
         if "ridge_ln_ms" in self.w:
             if self.space != "nb201":
-                raise PredictorFileError(f"{path}: ridge_ln_ms is for nb201 predictors only")
+                raise PredictorFileError(f"ridge_ln_ms is for nb201 predictors only")
             try:
                 w = strict_float(md["blend_meta_weight"])
                 if w is None:
                     raise ValueError
             except (KeyError, ValueError):
-                raise PredictorFileError(f"{path}: metadata blend_meta_weight missing or not a number") from None
+                raise PredictorFileError(f"metadata blend_meta_weight missing or not a number") from None
             if not 0.0 <= w <= 1.0:
-                raise PredictorFileError(f"{path}: blend_meta_weight {w}: expected 0...1")
+                raise PredictorFileError(f"blend_meta_weight {w}: expected 0...1")
             self.ridge_ln = self.w["ridge_ln_ms"].reshape(-1).astype(np.float64)
             self.meta_weight = w
 

@@ -91,6 +91,8 @@ final class RobustnessCLITests: XCTestCase {
       (["run", "--space", "ofa", "--dataset", "cifar10", "--config", "r=224"], "--dataset 'cifar10' is for --space nb201"),
       (["profile", "--archs", "0", "--out", out, "--pin", "99999"], "--pin 99999: this process may run on CPUs"),
       (["arch", "nb201", "--index", "-1"], "index -1 out of range: expected 0...15624"),
+      (["embed", "--samples", "100000000", "--out", dir.appendingPathComponent("d.json").path], "--samples 100000000"),
+      (["profile", "--archs", "0", "--out", out, "--max-samples", "1000000000"], "--max-samples 1000000000"),
       (["predict", "--predictor", Self.nb201Predictor, "--index", "-1"], "--index -1 out of range"),
     ]
     for (args, message) in cases {

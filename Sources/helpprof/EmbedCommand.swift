@@ -65,6 +65,7 @@ struct EmbedCommand: ParsableCommand {
   func validate() throws {
     _ = try parseSpace(spaceName)
     guard (1...256).contains(threads) else { throw fail("--threads \(threads): expected 1...256", HelpExit.usage) }
+    if let n = samples { try requireInRange("--samples", n, 3...100_000) }
   }
 
   var outPath: String { out ?? (space == .nb201 ? "device.json" : "device-ofa.json") }

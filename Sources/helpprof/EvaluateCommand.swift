@@ -3,6 +3,7 @@ import Foundation
 import Onboarding
 import Predictor
 import SearchSpace
+import TensorFile
 
 /// `helpprof evaluate`: few-shot accuracy of a meta-predictor on HELP's meta-test devices (or a given device),
 /// with MACs and ridge baselines on the same measurement draws.
@@ -65,6 +66,8 @@ struct EvaluateCommand: ParsableCommand {
         data = try data.adding(extra)
         sources += extra.map(\.name)
       }
+    } catch TensorFileError.io(let path, let reason) {
+      throw fail("cannot read \(path): \(reason)", HelpExit.failure)  // a missing or unreadable file is not bad data
     } catch { throw fail("\(error)", HelpExit.dataError) }
     let b = budget ?? (meta.referenceIndices.count + shots)
     if let n = steps { try requireInRange("--steps", n, Limits.adaptationSteps, "the bundled models adapt in 4") }

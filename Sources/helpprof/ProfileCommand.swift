@@ -166,6 +166,7 @@ struct ProfileCommand: ParsableCommand {
     s.measurement.targetRelativeIQR = targetIqr
     s.measurement.maxSecondsPerArch = maxSeconds
     s.measurement.minSamples = minSamples
+    guard (1...100_000).contains(maxSamples) else { throw ProfilerError("--max-samples \(maxSamples): expected 1...100000") }
     s.measurement.maxSamples = maxSamples
     s.measurement.window = window
     s.measurement.samplesPerRound = samplesPerRound

@@ -66,3 +66,23 @@ func runHelpprof(_ arguments: [String], stdoutPath: String) throws -> CLIResult 
   process.waitUntilExit()
   return CLIResult(status: process.terminationStatus, stdout: "", stderr: String(decoding: errData, as: UTF8.self))
 }
+
+/// Small, fast profiler settings for CLI tests (debug builds finish in seconds; counters off, no pinning).
+let fastProfileOptions = ["--max-seconds", "0.03", "--min-samples", "3", "--samples-per-round", "3", "--window", "2",
+                          "--block", "2", "--pin", "none", "--counters", "none", "--quiet"]
+
+/// Starts `helpprof` in the background (output discarded) and waits until `file` has `lines` lines or it exits.
+func startHelpprof(_ arguments: [String], waitingFor lines: Int, in file: String) throws -> Process {
+  let p = Process()
+  p.executableURL = productsDirectory.appendingPathComponent("helpprof")
+  p.arguments = arguments
+  p.standardOutput = FileHandle.nullDevice
+  p.standardError = FileHandle.nullDevice
+  try p.run()
+  let deadline = Date().addingTimeInterval(60)
+  while Date() < deadline, p.isRunning,
+        ((try? String(contentsOfFile: file, encoding: .utf8))?.split(separator: "\n").count ?? 0) < lines {
+    usleep(5_000)
+  }
+  return p
+}

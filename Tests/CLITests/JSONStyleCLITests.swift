@@ -3,8 +3,7 @@ import XCTest
 
 /// One JSON style on every command's `--json`: snake_case keys, shares as fractions (issue 14 item 18).
 final class JSONStyleCLITests: XCTestCase {
-  let fast = ["--max-seconds", "0.03", "--min-samples", "3", "--samples-per-round", "3", "--window", "2", "--block", "2",
-              "--pin", "none", "--counters", "none", "--quiet"]
+  let fast = fastProfileOptions
 
   /// Every object key that looks camelCase (a lowercase letter followed by an uppercase one).
   private func camelKeys(_ text: String) throws -> [String] {

@@ -52,18 +52,7 @@ final class ProfileCLITests: XCTestCase {
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = dir.appendingPathComponent("k.csv").path
     let args = ["profile", "--space", "nb201", "--archs", "0-11", "--out", out] + fast
-    let p = Process()
-    p.executableURL = productsDirectory.appendingPathComponent("helpprof")
-    p.arguments = args
-    p.standardError = FileHandle.nullDevice
-    p.standardOutput = FileHandle.nullDevice
-    try p.run()
-    let deadline = Date().addingTimeInterval(60)
-    while Date() < deadline {
-      let n = (try? String(contentsOfFile: out, encoding: .utf8))?.split(separator: "\n").count ?? 0
-      if n >= 3 || !p.isRunning { break }
-      usleep(5_000)
-    }
+    let p = try startHelpprof(args, waitingFor: 3, in: out)
     if p.isRunning { kill(p.processIdentifier, SIGKILL) }
     p.waitUntilExit()
     // Append a torn row as if the kill hit mid-write.

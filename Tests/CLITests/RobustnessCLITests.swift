@@ -38,27 +38,16 @@ final class RobustnessCLITests: XCTestCase {
 
   // MARK: profile outputs (items 6, 16)
 
-  let fast = ["--max-seconds", "0.03", "--min-samples", "3", "--samples-per-round", "3", "--window", "2", "--block", "2",
-              "--pin", "none", "--counters", "none", "--quiet"]
+  let fast = fastProfileOptions
 
   /// Before: both runs appended every arch (duplicates) and could write the header twice.
   func testSecondProfileOnSameOutIsRefusedWhileFirstRuns() throws {
     let dir = try makeTempDir()
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = dir.appendingPathComponent("p.csv").path
-    let first = Process()
-    first.executableURL = productsDirectory.appendingPathComponent("helpprof")
-    first.arguments = ["profile", "--space", "nb201", "--archs", "0-199", "--out", out] + fast
-    first.standardOutput = FileHandle.nullDevice
-    first.standardError = FileHandle.nullDevice
-    try first.run()
+    let first = try startHelpprof(["profile", "--space", "nb201", "--archs", "0-199", "--out", out] + fast,
+                                  waitingFor: 2, in: out)
     defer { if first.isRunning { first.interrupt() }; first.waitUntilExit() }
-    let deadline = Date().addingTimeInterval(60)
-    while Date() < deadline {
-      let n = (try? String(contentsOfFile: out, encoding: .utf8))?.split(separator: "\n").count ?? 0
-      if n >= 2 || !first.isRunning { break }
-      usleep(5_000)
-    }
     XCTAssertTrue(first.isRunning, "the first profile should still be running")
     let second = try runHelpprof(["profile", "--space", "nb201", "--archs", "0-199", "--out", out] + fast)
     XCTAssertEqual(second.status, 1, second.stderr)
@@ -102,6 +91,8 @@ final class RobustnessCLITests: XCTestCase {
       (["run", "--space", "ofa", "--dataset", "cifar10", "--config", "r=224"], "--dataset 'cifar10' is for --space nb201"),
       (["profile", "--archs", "0", "--out", out, "--pin", "99999"], "--pin 99999: this process may run on CPUs"),
       (["arch", "nb201", "--index", "-1"], "index -1 out of range: expected 0...15624"),
+      (["embed", "--samples", "100000000", "--out", dir.appendingPathComponent("d.json").path], "--samples 100000000"),
+      (["profile", "--archs", "0", "--out", out, "--max-samples", "1000000000"], "--max-samples 1000000000"),
       (["predict", "--predictor", Self.nb201Predictor, "--index", "-1"], "--index -1 out of range"),
     ]
     for (args, message) in cases {
@@ -143,6 +134,9 @@ final class RobustnessCLITests: XCTestCase {
     XCTAssertEqual(e.status, 65, e.stderr)
     XCTAssertTrue(e.stderr.contains("this is a device profile"), e.stderr)
     XCTAssertEqual(e.stderr.components(separatedBy: "error:").count, 2, "one line: \(e.stderr)")
+    let missing = try runHelpprof(["evaluate", "--model", dir.appendingPathComponent("none.safetensors").path])
+    XCTAssertEqual(missing.status, 1, "a missing file is a run-time error, not bad data: \(missing.stderr)")
+    XCTAssertTrue(missing.stderr.contains("no such file or directory (ENOENT)"), missing.stderr)
     let folder = try runHelpprof(["predict", "--predictor", dir.path, "--index", "1"])
     XCTAssertEqual(folder.status, 1, folder.stderr)
     XCTAssertTrue(folder.stderr.contains("is a directory (EISDIR)"), folder.stderr)

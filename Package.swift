@@ -31,29 +31,29 @@ let package = Package(
     .systemLibrary(name: "CPAPI", providers: [.apt(["libpapi-dev"])]),
     .target(name: "CSys", cSettings: cOptimised),
     // Atomic file writes, locks, checked stdout (no dependencies; every writer of files uses it).
-    .target(name: "SafeIO"),
+    .target(name: "SafeIO", exclude: ["README.md"]),
 
     // Kernels: C microkernels, one variant per file, plus the registry (kernels/registry.c).
     .target(name: "CKernels", path: "kernels", exclude: ["configs", "README.md"], cSettings: cOptimised),
 
     // Libraries
-    .target(name: "SearchSpace", swiftSettings: optimised),
-    .target(name: "Runtime", dependencies: ["SearchSpace", "CKernels", "COpenBLAS", "SafeIO"], swiftSettings: optimised),
-    .target(name: "Counters", dependencies: ["CPAPI", "CSys", "COpenBLAS"], swiftSettings: optimised),
-    .target(name: "Profiler", dependencies: ["Counters", "Runtime", "SearchSpace", "SafeIO"], swiftSettings: optimised),
-    .target(name: "AutoDiff", dependencies: ["COpenBLAS"], swiftSettings: optimised),
-    .target(name: "TensorFile", dependencies: ["SafeIO"], swiftSettings: optimised),
+    .target(name: "SearchSpace", exclude: ["README.md"], swiftSettings: optimised),
+    .target(name: "Runtime", dependencies: ["SearchSpace", "CKernels", "COpenBLAS", "SafeIO"], exclude: ["README.md"], swiftSettings: optimised),
+    .target(name: "Counters", dependencies: ["CPAPI", "CSys", "COpenBLAS"], exclude: ["README.md"], swiftSettings: optimised),
+    .target(name: "Profiler", dependencies: ["Counters", "Runtime", "SearchSpace", "SafeIO"], exclude: ["README.md"], swiftSettings: optimised),
+    .target(name: "AutoDiff", dependencies: ["COpenBLAS"], exclude: ["README.md"], swiftSettings: optimised),
+    .target(name: "TensorFile", dependencies: ["SafeIO"], exclude: ["README.md"], swiftSettings: optimised),
     .target(name: "Predictor", dependencies: ["AutoDiff", "SearchSpace", "TensorFile"],
-            exclude: ["RESULTS.md", "MODEL.md"], resources: [.copy("Resources")], swiftSettings: optimised),
+            exclude: ["RESULTS.md", "MODEL.md", "README.md"], resources: [.copy("Resources")], swiftSettings: optimised),
 
-    .target(name: "Onboarding", dependencies: ["Profiler", "Predictor", "TensorFile", "Counters", "SearchSpace", "SafeIO"],
+    .target(name: "Onboarding", dependencies: ["Profiler", "Predictor", "TensorFile", "Counters", "SearchSpace", "SafeIO"], exclude: ["README.md"],
             swiftSettings: optimised),
 
     // CLI
     .executableTarget(name: "helpprof", dependencies: [
       "SearchSpace", "Runtime", "Counters", "Profiler", "Predictor", "TensorFile", "Onboarding", "CSys", "SafeIO",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
-    ], swiftSettings: optimised),
+    ], exclude: ["README.md"], swiftSettings: optimised),
 
     // Tests
     .testTarget(name: "SearchSpaceTests", dependencies: ["SearchSpace", "TensorFile"], resources: [.copy("Fixtures")]),

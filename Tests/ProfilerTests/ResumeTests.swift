@@ -124,4 +124,19 @@ final class ResumeTests: XCTestCase {
     XCTAssertTrue(text.hasPrefix(ProfileRow.legacyHeader + "\n"))
     XCTAssertEqual(try ProfileCSVFile.readRows(path: path).map(\.archIndex), [0, 1, 2, 3])
   }
+
+  /// Every row of a canary session carries the session's final baseline, in the CSV as in memory.
+  func testCanaryRowsShareTheFinalBaseline() throws {
+    var s = settings()
+    s.measurement.block = 1
+    let out = try run([0, 1, 2, 3], s)
+    let sidecar = try XCTUnwrap(try ProfileSidecar.load(path: ProfileSidecar.path(forCSV: path)))
+    let baseline = try XCTUnwrap(sidecar.runs.last?.summary?.canary?.baselineMs)
+    let rows = try ProfileCSVFile.readRows(path: path)
+    XCTAssertEqual(rows.count, 4)
+    for r in rows + out.outcome.rows {
+      XCTAssertEqual(try XCTUnwrap(r.canaryMs), baseline, accuracy: 1e-6)
+      XCTAssertEqual(r.latencyMs, try XCTUnwrap(r.canaryRatio) * baseline, accuracy: 1e-5)
+    }
+  }
 }

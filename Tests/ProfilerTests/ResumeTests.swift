@@ -105,7 +105,7 @@ final class ResumeTests: XCTestCase {
       as? [String: Any])
     var st = try XCTUnwrap(obj["settings"] as? [String: Any])
     var m = try XCTUnwrap(st["measurement"] as? [String: Any])
-    for k in ["kind", "canaryRuns", "canaryPerArch", "canaryRewarmRuns", "canarySmoothing", "ratioQuantile",
+    for k in ["kind", "canaryRuns", "canaryPerArch", "canaryRewarmRuns", "preemptedAsCPU", "canarySmoothing", "ratioQuantile",
               "targetRelativeCI", "canaryBaselineQuantile", "slowEpisodeFactor", "naiveRuns"] {
       m.removeValue(forKey: k)
     }

@@ -52,8 +52,10 @@ run() {  # space, name, flags...
   local space="$1" name="$2"; shift 2
   local list="$archs"; [ "$space" = ofa ] && list="$ofa_archs"
   echo "== $space $name"
+  # --protocol sweeps: the pool was measured before the canary protocol (issue 12); the same protocol keeps its
+  # CSVs resumable and every pool device measured alike (PROTOCOL=canary for a fresh pool measured the new way).
   "$bin" profile --space "$space" --archs-file "$list" --device "helpprof-$cpu-$name" \
-    --out "$pool/$space-$cpu-$name.csv" "$@"
+    --out "$pool/$space-$cpu-$name.csv" --protocol "${PROTOCOL:-sweeps}" "$@"
 }
 for space in nb201 ofa; do
   run "$space" default-1t       --kernels default --threads 1

@@ -65,7 +65,8 @@ final class ArchState {
   /// Stats and verdict over every sample so far; nil before the first sample.
   /// `filterPreempted`: set preempted runs aside (wall metric, single thread); with fewer than 3 undisturbed
   /// runs, the least disturbed quarter of the runs (smallest wall − CPU gap, at least 3) is used, and
-  /// the result is flagged "preempted" when most runs were.
+  /// the result is flagged "preempted" when most runs were. With canary levels and `preemptedAsCPU`, preempted
+  /// runs count with their thread CPU time instead.
   /// With canary levels (`canary` as long as `wall`) and a `baseline`, the estimate is the canary ratio's and
   /// convergence is judged on its CI (`targetRelativeCI`); otherwise on IQR/median (`targetRelativeIQR`).
   func result(_ p: MeasurementProtocol, filterPreempted: Bool, baseline: Double? = nil) -> Result? {
@@ -74,7 +75,13 @@ final class ArchState {
     let withCanary = baseline != nil && canary.count == wall.count && !canary.isEmpty
     var levels = withCanary ? canary : []
     var preemptedCount = 0
-    if filterPreempted {
+    if filterPreempted && withCanary && p.preemptedAsCPU {
+      // Canary protocol: a preempted run counts with its thread CPU time (the run without the time spent
+      // descheduled) instead of being set aside, so long runs on a busy machine keep their samples.
+      let flags = wall.indices.map { ArchState.preempted(wall: wall[$0], cpu: cpu[$0], p) }
+      preemptedCount = flags.filter { $0 }.count
+      samples = wall.indices.map { flags[$0] ? cpu[$0] : wall[$0] }
+    } else if filterPreempted {
       var keep = wall.indices.filter { !ArchState.preempted(wall: wall[$0], cpu: cpu[$0], p) }
       preemptedCount = wall.count - keep.count
       if keep.count < min(3, wall.count) {

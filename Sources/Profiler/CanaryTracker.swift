@@ -88,6 +88,8 @@ final class CanaryTracker {
       bestCPU = min(bestCPU, cpu)
       if p.metric == .cpu || !ArchState.preempted(wall: wall, cpu: cpu, p) {
         best = min(best, p.metric == .wall ? wall : cpu)
+      } else if p.preemptedAsCPU {
+        best = min(best, cpu)
       }
       i += 1
     }

@@ -157,7 +157,9 @@ public final class ProfileEngine {
       pinning: t.pinNotes, counters: counterNote, interrupted: interrupted)
     summary.protocolKind = p.kind.rawValue
     summary.canary = canary?.summary(sessionNs: sessionNs)
-    return ProfileOutcome(rows: t.rows.sorted { $0.0 < $1.0 }.map(\.1), layers: t.layers, summary: summary)
+    var rows = t.rows.sorted { $0.0 < $1.0 }.map(\.1)
+    if let c = canary { rows = rows.map { ProfileEngine.rescaled($0, baseline: c.baseline) } }
+    return ProfileOutcome(rows: rows, layers: t.layers, summary: summary)
   }
 
   /// Base sweeps, extra sweeps for disturbed archs, then counter/layer passes and rows, for one block.
@@ -408,6 +410,16 @@ public final class ProfileEngine {
       otherCPU: r.otherCores, sweeps: st.sweeps, preempted: r.preempted, noisyReasons: r.reasons, counters: counters,
       samplesMs: r.samples, rawLatencyMs: raw, canaryRatio: r.estimate?.ratio, canaryMs: r.estimate?.baseline,
       ciRel: r.relativeCI, slowRounds: st.slowRounds, canarySamplesMs: r.canary)
+  }
+
+  /// `row` with its canary ratio scaled by the session's final `baseline` (rows written during the session used
+  /// the baseline so far; the final one is the same for every row of the session). Rows without a ratio unchanged.
+  public static func rescaled(_ row: ProfileRow, baseline: Double) -> ProfileRow {
+    guard let ratio = row.canaryRatio, baseline.isFinite, baseline > 0 else { return row }
+    var r = row
+    r.latencyMs = ratio * baseline
+    r.canaryMs = baseline
+    return r
   }
 
   /// The value of `statistic` in `s`.

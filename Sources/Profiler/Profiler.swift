@@ -100,6 +100,9 @@ public enum Profiler {
       try writeAtomically(try sidecar.encoded(), to: sidecarPath)
       let outcome = try measure(todo, settings: settings, factory: factory, progress: progress,
                                 onRow: { try file.append($0); appended += 1 }, shouldStop: shouldStop)
+      if outcome.summary.canary != nil && !outcome.rows.isEmpty {
+        try rewriteWithFinalBaseline(csvPath: csvPath, rows: outcome.rows, legacy: file.legacyFormat)
+      }
       run.finishedAt = iso.string(from: Date())
       run.summary = outcome.summary
       sidecar.runs[sidecar.runs.count - 1] = run
@@ -114,6 +117,17 @@ public enum Profiler {
       }
       throw error
     }
+  }
+
+  /// Replaces this session's rows in the CSV by `rows` (the same archs, scaled by the session's final canary
+  /// baseline, so every row of a session shares one baseline), atomically; other rows stay as they are.
+  static func rewriteWithFinalBaseline(csvPath: String, rows: [ProfileRow], legacy: Bool) throws {
+    var byKey: [String: ProfileRow] = [:]
+    for r in rows { byKey[r.key] = r }
+    let current = try ProfileCSVFile.readRows(path: csvPath)
+    var text = (legacy ? ProfileRow.legacyHeader : ProfileRow.header) + "\n"
+    for r in current { text += (byKey[r.key] ?? r).csvLine(legacy: legacy) + "\n" }
+    try writeAtomically(Data(text.utf8), to: csvPath)
   }
 
   /// Refuses (before anything is created) an --out whose own name or whose sidecar's fits no file name.

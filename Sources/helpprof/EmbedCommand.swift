@@ -16,9 +16,13 @@ struct EmbedCommand: ParsableCommand {
     abstract: "Measure the reference architectures on this CPU and write the device profile (hardware embedding).",
     discussion: """
       HELP describes a device by the latencies of 10 fixed reference architectures (min–max normalised: the \
-      hardware embedding). `embed` measures them with the profiler's protocol (interleaved rounds until the \
-      spread is small, pinned thread, noisy ones re-measured) and writes a device profile: schema version, \
-      host context, settings, every raw sample with robust statistics, and the embedding.
+      hardware embedding). `embed` measures them with the profiler's canary protocol (interleaved rounds \
+      bracketed by a fixed canary network, each latency the median ratio to the canary × its session baseline, \
+      until the 95 % CI is within 1 %; pinned thread, preempted runs set aside) and writes a device profile: \
+      schema version, host context, settings, every raw sample with robust statistics, each estimate with its \
+      CI, the embedding, and the measurement quality (the references' median and worst CI, slow rounds). When \
+      the machine was too disturbed to trust (median CI > 2 %, worst > 5 % or most rounds slow), a warning \
+      says so and measurementQuality.disturbed is true.
 
       The profile is saved after every reference, so an interrupted embed (Ctrl-C, crash) resumes where it \
       stopped when rerun with the same settings. Different settings on an existing partial profile are refused; \

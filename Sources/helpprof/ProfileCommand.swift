@@ -18,7 +18,8 @@ struct ProfileCommand: ParsableCommand {
       bracketed by runs of a fixed canary network of the space (NB201 index
       310; OFA r=176 w=1.2 d=3 ks=5 e=4), and each run is divided by the
       canary's level around it, so slow episodes of a shared machine cancel.
-      latency_ms = median ratio x the canary's session baseline (its p10);
+      latency_ms = median ratio x the canary's session baseline (its fastest
+      level of the session; every row of a session gets the final one);
       raw_latency_ms keeps the plain median. An arch is done when its 95 %
       CI is within --target-ci (relative half-width). --protocol sweeps is
       the same without the canary (the pool in profiles/pool was measured so);

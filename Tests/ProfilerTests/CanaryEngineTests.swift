@@ -109,4 +109,22 @@ final class CanaryEngineTests: XCTestCase {
     XCTAssertNil(sweeps.summary.canary)
     for r in sweeps.rows { XCTAssertTrue(r.canarySamplesMs.isEmpty); XCTAssertEqual(r.latencyMs, r.rawLatencyMs) }
   }
+
+  /// Canary protocol: a preempted run counts with its thread CPU time; the other protocols set it aside.
+  func testPreemptedRunsCountWithTheirCPUTime() throws {
+    var p = MeasurementProtocol()
+    p.minSamples = 3
+    let st = ArchState(spec: try ArchSpec.nb201(index: 0), position: 0)
+    st.wall = [1.0, 5.0, 1.0, 1.0]
+    st.cpu = [1.0, 1.1, 1.0, 1.0]
+    st.canary = [1, 1, 1, 1]
+    let r = try XCTUnwrap(st.result(p, filterPreempted: true, baseline: 1))
+    XCTAssertEqual(r.samples, [1.0, 1.1, 1.0, 1.0])
+    XCTAssertEqual(r.preempted, 1)
+    XCTAssertEqual(r.canary.count, 4)
+    p.preemptedAsCPU = false
+    let dropped = try XCTUnwrap(st.result(p, filterPreempted: true, baseline: 1))
+    XCTAssertEqual(dropped.samples, [1.0, 1.0, 1.0])
+    XCTAssertEqual(dropped.canary.count, 3)
+  }
 }

@@ -105,7 +105,7 @@ final class CanaryEstimateTests: XCTestCase {
     var p = MeasurementProtocol()
     p.kind = .sweeps
     var obj = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONEncoder().encode(p)) as? [String: Any])
-    for k in ["kind", "canaryRuns", "canaryPerArch", "canaryRewarmRuns", "canarySmoothing", "ratioQuantile",
+    for k in ["kind", "canaryRuns", "canaryPerArch", "canaryRewarmRuns", "preemptedAsCPU", "canarySmoothing", "ratioQuantile",
               "targetRelativeCI", "canaryBaselineQuantile", "slowEpisodeFactor", "naiveRuns"] {
       obj.removeValue(forKey: k)
     }

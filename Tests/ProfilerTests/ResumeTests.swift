@@ -105,7 +105,7 @@ final class ResumeTests: XCTestCase {
       as? [String: Any])
     var st = try XCTUnwrap(obj["settings"] as? [String: Any])
     var m = try XCTUnwrap(st["measurement"] as? [String: Any])
-    for k in ["kind", "canaryRuns", "canaryPerArch", "canaryRewarmRuns", "canarySmoothing", "ratioQuantile",
+    for k in ["kind", "canaryRuns", "canaryPerArch", "canaryRewarmRuns", "preemptedAsCPU", "canarySmoothing", "ratioQuantile",
               "targetRelativeCI", "canaryBaselineQuantile", "slowEpisodeFactor", "naiveRuns"] {
       m.removeValue(forKey: k)
     }
@@ -123,5 +123,20 @@ final class ResumeTests: XCTestCase {
     let text = try String(contentsOfFile: path, encoding: .utf8)
     XCTAssertTrue(text.hasPrefix(ProfileRow.legacyHeader + "\n"))
     XCTAssertEqual(try ProfileCSVFile.readRows(path: path).map(\.archIndex), [0, 1, 2, 3])
+  }
+
+  /// Every row of a canary session carries the session's final baseline, in the CSV as in memory.
+  func testCanaryRowsShareTheFinalBaseline() throws {
+    var s = settings()
+    s.measurement.block = 1
+    let out = try run([0, 1, 2, 3], s)
+    let sidecar = try XCTUnwrap(try ProfileSidecar.load(path: ProfileSidecar.path(forCSV: path)))
+    let baseline = try XCTUnwrap(sidecar.runs.last?.summary?.canary?.baselineMs)
+    let rows = try ProfileCSVFile.readRows(path: path)
+    XCTAssertEqual(rows.count, 4)
+    for r in rows + out.outcome.rows {
+      XCTAssertEqual(try XCTUnwrap(r.canaryMs), baseline, accuracy: 1e-6)
+      XCTAssertEqual(r.latencyMs, try XCTUnwrap(r.canaryRatio) * baseline, accuracy: 1e-5)
+    }
   }
 }

@@ -38,8 +38,9 @@ public final class MetaPredictor {
   }
 
   /// The bundled NB201 model's references (tools/select_references.py: its greedy set with the output-disconnected
-  /// cell 13078 replaced by 13212 by the `--replace` rule; every one output-connected and in the pool).
-  public static let defaultNB201References = [1462, 14418, 14314, 9550, 9574, 12172, 4002, 3138, 13212, 4939]
+  /// cell 13078 replaced by its closest connected stand-in 7663 by the `--closest` rule; every one output-connected
+  /// and measured in every pool CSV).
+  public static let defaultNB201References = [1462, 14418, 14314, 9550, 9574, 12172, 4002, 3138, 7663, 4939]
 
   /// Loads the meta-predictor shipped with helpprof for `space`.
   public static func loadBundled(space: SpaceKind) throws -> MetaPredictor {

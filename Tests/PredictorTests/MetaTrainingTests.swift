@@ -110,7 +110,7 @@ final class MetaTrainingTests: XCTestCase {
 final class BundledModelTests: XCTestCase {
   func testBundledNB201LoadsAndAdapts() throws {
     let m = try MetaPredictor.loadBundled(space: .nb201)
-    XCTAssertEqual(m.referenceIndices, [1462, 14418, 14314, 9550, 9574, 12172, 4002, 3138, 7663, 4939])
+    XCTAssertEqual(m.referenceIndices, [1462, 14418, 14314, 9550, 9574, 12172, 4002, 3138, 13078, 4939])
     XCTAssertEqual(m.referenceArchs.count, 10)
     XCTAssertEqual(m.recipe, .logRef)
     XCTAssertNotNil(m.metadata["command"])

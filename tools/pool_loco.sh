@@ -20,7 +20,7 @@ else mix=(--mix-share "${MIX_SHARE:-0}"); episodes="${EPISODES:-2000}"; fi
 export OPENBLAS_NUM_THREADS=1
 cd "$here"   # relative CSV paths, so that the models' recorded commands are portable
 refs=()
-[ "$space" = nb201 ] && refs=(--references 1462,14418,14314,9550,9574,12172,4002,3138,13212,4939)
+[ "$space" = nb201 ] && refs=(--references 1462,14418,14314,9550,9574,12172,4002,3138,7663,4939)
 csvs=(profiles/pool/"$space"-*.csv)
 join() { local IFS=,; echo "$*"; }
 train() {  # out-file, extra-sources (empty: public devices only)

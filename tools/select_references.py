@@ -5,6 +5,7 @@ Usage:
   python3 tools/select_references.py [profiles/datasets] [count=10]           greedy set (below)
   python3 tools/select_references.py --replace IDX[,IDX] [--refs LIST] [DIR]    replace references by rule
   python3 tools/select_references.py --stratified SEED [DIR]                     a random spanning set
+  python3 tools/select_references.py --closest IDX [DIR]                         closest connected stand-in
 
 Score of a reference set R: for each source device t (all public devices except HELP's meta-test devices),
 fit ridge regression (lambda 1) of ln(latency on t) on ln(latency on the other sources), using only the archs
@@ -19,6 +20,12 @@ other benchmarks' tables and some runtimes leave such cells out. Its replacement
 the same score together with the 9 other references, among the archs that are (a) measured in every
 profiles/pool/nb201-*.csv (so the pool can still be extra sources), (b) output-connected, (c) outside HELP's query
 pool, (d) not already a reference. The default set is the result.
+
+--closest IDX: the allowed arch ((a)-(d) above) with the smallest RMS difference of ln-latency to IDX over the
+source devices: a stand-in that keeps what IDX measures. For 13078 (a cell whose only ops are dead: on the
+public devices nearly the network's fixed overhead) it gives 7663 (|nor_conv_1x1~0|+|avg_pool_3x3~0|nor_conv_1x1~1|+
+|skip_connect~0|none~1|none~2|: a skip-only live path plus dead ops, RMS 0.78). The greedy --replace choice 13212
+cost the retrained bundled recipe 0.028 mean rho on HELP's meta-test devices (see Sources/Predictor/RESULTS.md).
 
 --stratified SEED: a spanning set chosen without the score: the archs (a)-(c) sorted by their mean source
 ln-latency, cut into `count` equal strata, one uniformly random arch per stratum (numpy seed SEED), the
@@ -90,7 +97,7 @@ def spread(S, refs):
 def main(argv):
     args = list(argv)
     mode, arg, refs = "greedy", None, list(CURRENT)
-    if args and args[0] in ("--replace", "--stratified"):
+    if args and args[0] in ("--replace", "--stratified", "--closest"):
         mode, arg = args[0][2:], args[1]
         args = args[2:]
     if args and args[0] == "--refs":
@@ -107,6 +114,12 @@ def main(argv):
             best = max((score(rest + [c]), c) for c in ok if c not in refs)
             refs[refs.index(old)] = best[1]
             print(f"{old} -> {best[1]} (score {best[0]:.4f}, {len(ok)} allowed candidates)", flush=True)
+    elif mode == "closest":
+        old = int(arg)
+        ok = [c for c in allowed(root) if c not in refs]
+        best = min(ok, key=lambda c: float(np.sqrt(np.mean((S[c] - S[old]) ** 2))))
+        print(f"{old} -> {best} (RMS ln difference {float(np.sqrt(np.mean((S[best] - S[old]) ** 2))):.4f})")
+        refs[refs.index(old)] = best
     elif mode == "stratified":
         count = 10
         ok = np.array(allowed(root))

@@ -37,9 +37,11 @@ public final class MetaPredictor {
     self.states = states
   }
 
-  /// The bundled NB201 model's references (tools/select_references.py: its greedy set with the output-disconnected
-  /// cell 13078 replaced by 13212 by the `--replace` rule; every one output-connected and in the pool).
-  public static let defaultNB201References = [1462, 14418, 14314, 9550, 9574, 12172, 4002, 3138, 13212, 4939]
+  /// Default NB201 references of `meta-train` (honest recipe): tools/select_references.py's greedy set with the
+  /// output-disconnected cell 13078 replaced by its closest connected stand-in 7663 (`--closest`); every one
+  /// output-connected and measured in every pool CSV. The bundled model still uses 13078 (a model retrained with
+  /// this set was worse, Sources/Predictor/RESULTS.md); a device lacking 13078 has it imputed.
+  public static let defaultNB201References = [1462, 14418, 14314, 9550, 9574, 12172, 4002, 3138, 7663, 4939]
 
   /// Loads the meta-predictor shipped with helpprof for `space`.
   public static func loadBundled(space: SpaceKind) throws -> MetaPredictor {

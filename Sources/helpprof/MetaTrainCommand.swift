@@ -25,14 +25,14 @@ struct MetaTrainCommand: ParsableCommand {
         helpprof meta-train --space nb201 --seed 1 --episodes 4000 \\
           --mix-share 0.5 --extra-share 0.5 \\
           --extra-sources "$(ls profiles/pool/nb201-*.csv | paste -sd,)" \\
-          --references 1462,14418,14314,9550,9574,12172,4002,3138,13212,4939 \\
+          --references 1462,14418,14314,9550,9574,12172,4002,3138,7663,4939 \\
           --out nb201-meta.safetensors
         helpprof meta-train --space ofa --seed 1 --episodes 2000 --extra-share 0.5 \\
           --extra-sources "$(ls profiles/pool/ofa-*.csv | paste -sd,)" \\
           --out ofa-meta.safetensors
         # public devices only, for devices measured with other software
         helpprof meta-train --space nb201 --seed 1 --episodes 4000 --mix-share 0.5 \\
-          --references 1462,14418,14314,9550,9574,12172,4002,3138,13212,4939 \\
+          --references 1462,14418,14314,9550,9574,12172,4002,3138,7663,4939 \\
           --out nb201-public.safetensors
         # a seed ensemble (K x the prediction time)
         helpprof meta-train --combine s1.safetensors,s2.safetensors,s3.safetensors \\

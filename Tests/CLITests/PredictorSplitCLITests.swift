@@ -13,7 +13,7 @@ final class PredictorSplitCLITests: XCTestCase {
     let train = try runHelpprof(["meta-train", "--space", "nb201", "--episodes", "1", "--meta-batch", "1", "--first-order",
                                  "--split", "phones-cpus-to-gpus", "--data-dir", dataDir, "--out", model])
     XCTAssertEqual(train.status, 0, train.stderr)
-    // A device table without reference 13212 (and without 13078): 9 references + 60 more archs.
+    // A device table without reference 7663 (and without 13078): 9 references + 60 more archs.
     let refs = [1462, 14418, 14314, 9550, 9574, 12172, 4002, 3138, 4939]
     var csv = "source,device,dataset,arch_index,arch_str,latency_ms\n"
     for (k, i) in (refs + Array(3000..<3060)).enumerated() { csv += "t,mydev,cifar10,\(i),,\(1.0 + Double((k * 37) % 50) * 0.05)\n" }
@@ -24,7 +24,7 @@ final class PredictorSplitCLITests: XCTestCase {
     XCTAssertEqual(ev.status, 0, ev.stderr)
     let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(ev.stdout.utf8)) as? [String: Any])
     let choice = try XCTUnwrap((json["adaptation"] as? [[String: Any]])?.first)
-    XCTAssertEqual(choice["imputed_references"] as? [Int], [13212])
+    XCTAssertEqual(choice["imputed_references"] as? [Int], [7663])
     XCTAssertEqual((choice["meta_weights"] as? [Double])?.count, 1)
     XCTAssertNotNil((json["baselines"] as? [String: Any])?["final"])
     XCTAssertTrue(try XCTUnwrap((json["baselines"] as? [String: Any])?["final"] as? [String: Any])["mean_mape"] is Double)

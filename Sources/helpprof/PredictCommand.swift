@@ -48,6 +48,9 @@ struct PredictCommand: ParsableCommand {
   @Flag(name: .long, help: "Print JSON.")
   var json = false
 
+  @Flag(name: .long, help: "Print CSV: arch_index,arch_str,predicted_ms (arch_index empty for OFA configs).")
+  var csv = false
+
   @Option(name: .long, help: "Write the predictions to this file (atomically: complete or not at all) instead of stdout.")
   var out: String?
 
@@ -107,6 +110,7 @@ struct PredictCommand: ParsableCommand {
         items.append((i, c.archString))
       }
     }
+    if json && csv { throw fail("--json and --csv: expected at most one output format", HelpExit.usage) }
     let ms = try loaded.predictMs(keys: keys)
     var out = ""
     out.reserveCapacity(items.count * 120)
@@ -119,12 +123,23 @@ struct PredictCommand: ParsableCommand {
           + (item.index.map(String.init) ?? "null") + ", \"predicted_ms\": " + String(v) + "}"
       }
       out += "\n]\n"
+    } else if csv {
+      out += "arch_index,arch_str,predicted_ms\n"
+      for (item, v) in zip(items, ms) {
+        out += (item.index.map(String.init) ?? "") + "," + PredictCommand.csvField(item.arch) + "," + String(v) + "\n"
+      }
     } else {
       for (item, v) in zip(items, ms) {
         out += String(format: "%.4f ms  ", v) + (item.index.map { "\($0)  " } ?? "") + item.arch + "\n"
       }
     }
     if let path = self.out { try writeAtomically(Data(out.utf8), to: path) } else { StandardStreams.out(out) }
+  }
+
+  /// A CSV field (RFC 4180): quoted when it holds a comma, quote or newline (OFA config texts hold commas).
+  static func csvField(_ s: String) -> String {
+    guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+    return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
 
   /// A JSON string literal.

@@ -68,7 +68,8 @@ extension Embedder {
   /// The rounds an arch's samples came from (⌈timed runs / samples per round⌉), for the slow-round share.
   static func rounds(_ row: ProfileRow, _ s: ProfileSettings) -> Int {
     let p = s.measurement
-    return (row.n + row.preempted + p.samplesPerRound - 1) / p.samplesPerRound
+    let runs = row.canaryRatio != nil && p.preemptedAsCPU ? row.n : row.n + row.preempted
+    return (runs + p.samplesPerRound - 1) / p.samplesPerRound
   }
 
   /// The measurement quality of profiler rows (their CIs and slow rounds); nil when no row has a CI.

@@ -20,8 +20,8 @@ import Foundation
 /// - `p10_ms`, `p90_ms`, `iqr_ms`, `min_ms`, `n`: spread of the same samples; `noisy` 1 when the arch did not
 ///   reach the IQR target or other processes were busy, even after re-measuring.
 /// - `cpu_ms`: median CPU time of the measuring thread per pass; `other_cpu`: CPUs used by other processes
-///   meanwhile; `sweeps`: separate visits the samples come from (more when re-measured); `preempted`: runs set aside because the thread was
-///   descheduled during them; `noisy_reasons`: `spread`, `preempted`, `load` joined by `;` (empty when clean).
+///   meanwhile; `sweeps`: separate visits the samples come from (more when re-measured); `preempted`: runs during which the thread was
+///   descheduled (set aside; with the canary protocol counted with their thread CPU time, and in `n`); `noisy_reasons`: `spread`, `preempted`, `load` joined by `;` (empty when clean).
 /// - `counters`: `NAME=value;...` medians of the counter pass, empty when no counter is available.
 /// - `samples_ms`: every timed sample, `;`-separated, in measurement order.
 /// Fields holding a comma, quote or newline (OFA config text) are quoted as in RFC 4180.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer binary fuzz/.build/helpprof-fuzz from the parser sources (TensorFile, DeviceProfile,
-# MeasurementsCSV, predictor metadata, strict numbers; SearchSpace for the OFA width checks) compiled as one module with -sanitize=fuzzer,address.
+# MeasurementsCSV, predictor metadata, strict numbers, profile CSV rows; SearchSpace for the OFA width checks) compiled as one module with -sanitize=fuzzer,address.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/fuzz/.build"
@@ -23,6 +23,14 @@ if [ -f "$root/Sources/Onboarding/PredictorMetadata.swift" ]; then
 else
   srcs+=("$root/fuzz/FuzzPredictorStub.swift")
 fi
+# Profiler's CSV row parser (the canary columns and 19-column legacy rows): its files import SearchSpace, which this
+# one-module build compiles in, so the import lines are dropped from copies.
+gen="$out/gen"
+mkdir -p "$gen"
+for f in ProfileRow ArchSpec; do
+  sed '/^import SearchSpace$/d' "$root/Sources/Profiler/$f.swift" > "$gen/$f.swift"
+  srcs+=("$gen/$f.swift")
+done
 swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name HelpprofFuzz "${srcs[@]}" \
   -o "$out/helpprof-fuzz" 2> >(grep -v "Cannot export local symbol" >&2)
 echo "built $out/helpprof-fuzz"

@@ -54,11 +54,14 @@ import json, subprocess, sys
 retest, a, b, name = sys.argv[1:5]
 r = json.loads(subprocess.run([sys.executable, retest, a, b, "--json"], check=True, capture_output=True, text=True).stdout)
 rates, slow = [], []
+def key(d, snake):  # sidecars are snake_case; files written before the one JSON style are camelCase
+    camel = snake.split("_")[0] + "".join(w.title() for w in snake.split("_")[1:])
+    return d[snake] if snake in d else d[camel]
 for f in (a, b):
     s = json.load(open(f + ".json"))["runs"][-1]["summary"]
-    rates.append(s["archsPerMinute"])
+    rates.append(key(s, "archs_per_minute"))
     c = s.get("canary")
-    slow.append(f"{c['slowRounds']}/{c['rounds']}" if c else "-")
+    slow.append(f"{key(c, 'slow_rounds')}/{key(c, 'rounds')}" if c else "-")
 print(f"{name:<8s} {r['spearman']:9.4f} {100 * r['median_abs_rel_diff']:9.2f}% {100 * r['p90_abs_rel_diff']:7.2f}% "
       f"{sum(rates) / 2:12.0f} {' '.join(slow):>12s}")
 PY

@@ -93,16 +93,7 @@ final class AdaptFlowTests: XCTestCase {
     let picks = try AdaptFlow.chooseShots(pool: pool, count: 10, seed: 3, references: refs)
     let shots = try picks.map { ArchMeasurement(index: $0.index, arch: $0.arch, latencyMs: try fakeMs($0.arch), macs: $0.macs) }
     let adapted = try AdaptFlow.adapt(profile: profile, profilePath: "p.json", meta: meta, shots: shots, seed: 3)
-    let md = PredictorMetadata(
-      space: .nb201, modelJSON: AdaptFlow.modelJSON(adapted, metaPredictorID: "m"),
-      targetNormalisationJSON: AdaptFlow.normalisationJSON(adapted), referenceArchs: refs,
-      referenceLatencyMs: profile.referenceMedians ?? [], deviceEmbedding: adapted.normaliser.embedding.map(Double.init),
-      host: Fixture.host,
-      provenance: .init(helpprofVersion: "t", metaPredictorID: "m", shots: shots.count, seed: 3,
-                        shotStrategy: AdaptFlow.stratifiedStrategy,
-                        shotArchs: shots.map { .init(index: $0.index, arch: $0.arch, latencyMs: $0.latencyMs) },
-                        settings: Fixture.settings, createdAt: "now"),
-      validation: nil)
+    let md = Fixture.metadata(adapted, space: .nb201, references: refs, referenceMs: profile.referenceMedians ?? [], shots: shots)
     let file = try AdaptFlow.predictorFile(adapted, metadata: md)
     let dir = try Fixture.tempDir()
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -145,14 +136,7 @@ final class AdaptFlowTests: XCTestCase {
     let refs = MetaPredictorCatalog.referenceArchs(of: meta)
     let support = try meta.referenceArchs.map { (arch: $0, latencyMs: Double(try OFACost(config: Self.ofa($0)).macs) / 5e7 + 1) }
     let adapted = try meta.adapt(measurements: support, steps: 1)
-    let md = PredictorMetadata(
-      space: .ofa, modelJSON: AdaptFlow.modelJSON(adapted, metaPredictorID: "m"),
-      targetNormalisationJSON: AdaptFlow.normalisationJSON(adapted), referenceArchs: refs,
-      referenceLatencyMs: support.map(\.latencyMs), deviceEmbedding: adapted.normaliser.embedding.map(Double.init),
-      host: Fixture.host,
-      provenance: .init(helpprofVersion: "t", metaPredictorID: "m", shots: 0, seed: 3, shotStrategy: AdaptFlow.stratifiedStrategy,
-                        shotArchs: [], settings: Fixture.settings, createdAt: "now"),
-      validation: nil)
+    let md = Fixture.metadata(adapted, space: .ofa, references: refs, referenceMs: support.map(\.latencyMs))
     let dir = try Fixture.tempDir()
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("o.helpp").path

@@ -41,16 +41,7 @@ final class AdaptGuardRailsTests: XCTestCase {
     XCTAssertLessThan(adapted.metaWeight, 1, "\(adapted.info["blend_loo_mse"] ?? "")")
     XCTAssertEqual(adapted.info["blend_method"], adapted.metaWeight == 0 ? "ridge" : "blend")
     XCTAssertNotNil(adapted.plausibleRange)
-    let md = PredictorMetadata(
-      space: .nb201, modelJSON: AdaptFlow.modelJSON(adapted, metaPredictorID: "m"),
-      targetNormalisationJSON: AdaptFlow.normalisationJSON(adapted), referenceArchs: refs,
-      referenceLatencyMs: profile.referenceMedians ?? [], deviceEmbedding: adapted.normaliser.embedding.map(Double.init),
-      host: Fixture.host,
-      provenance: .init(helpprofVersion: "t", metaPredictorID: "m", shots: shots.count, seed: 3,
-                        shotStrategy: AdaptFlow.stratifiedStrategy,
-                        shotArchs: shots.map { .init(index: $0.index, arch: $0.arch, latencyMs: $0.latencyMs) },
-                        settings: Fixture.settings, createdAt: "now"),
-      validation: nil)
+    let md = Fixture.metadata(adapted, space: .nb201, references: refs, referenceMs: profile.referenceMedians ?? [], shots: shots)
     let dir = try Fixture.tempDir()
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("d.helpp").path

@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
 @testable import Onboarding
+import Predictor
+import SearchSpace
 
 /// Shared fixtures for the onboarding tests.
 enum Fixture {
@@ -30,5 +32,22 @@ enum Fixture {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("onb-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
+  }
+}
+
+extension Fixture {
+  /// The metadata `helpprof adapt` writes for `adapted` (meta-predictor id "m", seed 3, the fixture host and settings).
+  static func metadata(_ adapted: AdaptedPredictor, space: SpaceKind, references: [ReferenceArch], referenceMs: [Double],
+                       shots: [ArchMeasurement] = []) -> PredictorMetadata {
+    PredictorMetadata(
+      space: space, modelJSON: AdaptFlow.modelJSON(adapted, metaPredictorID: "m"),
+      targetNormalisationJSON: AdaptFlow.normalisationJSON(adapted), referenceArchs: references,
+      referenceLatencyMs: referenceMs, deviceEmbedding: adapted.normaliser.embedding.map(Double.init),
+      host: Fixture.host,
+      provenance: .init(helpprofVersion: "t", metaPredictorID: "m", shots: shots.count, seed: 3,
+                        shotStrategy: AdaptFlow.stratifiedStrategy,
+                        shotArchs: shots.map { .init(index: $0.index, arch: $0.arch, latencyMs: $0.latencyMs) },
+                        settings: Fixture.settings, createdAt: "now"),
+      validation: nil)
   }
 }

@@ -4,21 +4,41 @@ import SearchSpace
 
 /// Measures reference architectures with the profiler (the real `EmbedSession.Measurer`).
 public enum Embedder {
-  /// Profile settings for an embed: the profiler's defaults, no hardware counters (not needed for the
-  /// embedding, and they cost an extra pass), the given kernels and threads.
-  /// `maxSecondsPerArch` and `maxSamples` override the protocol's caps (smaller = faster, noisier).
+  /// Profile settings for an embed (and for adapt's re-measured references, shots and validation archs): the
+  /// profiler's canary protocol with a reference-grade budget (`referenceGrade`), no hardware counters (not
+  /// needed for the embedding, and they cost an extra pass), the given kernels and threads.
+  /// `maxSecondsPerArch` and `maxSamples` override the budget's caps (smaller = faster, noisier).
+  /// `referenceGrade` false keeps the profiler's own budget (adapt's validation archs: they check the predictor and
+  /// are many).
   public static func profileSettings(space: SpaceKind, dataset: String?, kernels: String, threads: Int,
-                                     maxSecondsPerArch: Double? = nil, maxSamples: Int? = nil) -> ProfileSettings {
+                                     maxSecondsPerArch: Double? = nil, maxSamples: Int? = nil,
+                                     referenceGrade grade: Bool = true) -> ProfileSettings {
     var s = ProfileSettings(space: space, dataset: dataset)
     s.kernels = kernels
     s.threads = threads
     s.counters = []
+    if grade { referenceGrade(&s.measurement) }
     if let m = maxSecondsPerArch { s.measurement.maxSecondsPerArch = m }
     if let n = maxSamples {
       s.measurement.maxSamples = n
       s.measurement.minSamples = min(s.measurement.minSamples, n)
     }
     return s
+  }
+
+  /// The embedding is ten numbers, so each gets far more time than a profile row: 6 sweeps of 10 runs a round,
+  /// up to 30 extra sweeps, at most 400 samples or 3 s per arch, stop at a 0.5 % CI (~11 s for 10 archs).
+  /// Chosen on 10 archs that are not references (`profile --sample 10 --seed 5`, three pairs of processes each,
+  /// Intel Xeon f6m207, canary baseline cache on): the profile defaults gave median |Δ| 2.6–15 % (worst 30 %)
+  /// between processes; 6 sweeps + 8 extra (52 samples, ~4 s) 0.9–3.2 % (worst 5.5–7.9 %); this budget
+  /// (~310 samples, CI ±1.1 %) 0.5–2.4 % (worst 2.9–4.3 %).
+  public static func referenceGrade(_ p: inout MeasurementProtocol) {
+    p.sweeps = 6
+    p.samplesPerRound = 10
+    p.remeasureLimit = 30
+    p.maxSamples = 400
+    p.maxSecondsPerArch = 3
+    p.targetRelativeCI = 0.005
   }
 
   /// One-line description of the measurement protocol, stored in the profile (a resume must match it).
@@ -59,10 +79,11 @@ public enum Embedder {
 
 extension Embedder {
   /// The profiler settings a profile was measured with (adapt measures shots and validation archs the same way).
-  public static func profileSettings(for profile: DeviceProfile) -> ProfileSettings {
+  /// `referenceGrade` false: the profiler's own budget (adapt's validation archs) with the profile's caps.
+  public static func profileSettings(for profile: DeviceProfile, referenceGrade: Bool = true) -> ProfileSettings {
     profileSettings(space: profile.space, dataset: profile.settings.dataset, kernels: profile.settings.kernels,
                     threads: profile.settings.threads, maxSecondsPerArch: profile.settings.maxSecondsPerArch,
-                    maxSamples: profile.settings.maxSamples)
+                    maxSamples: profile.settings.maxSamples, referenceGrade: referenceGrade)
   }
 
   /// The rounds an arch's samples came from (⌈timed runs / samples per round⌉), for the slow-round share.

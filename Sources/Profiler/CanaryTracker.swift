@@ -31,6 +31,15 @@ public struct CanarySummary: Codable, Sendable, Equatable {
   /// Timed canary runs (all boundaries) and their share of the session's wall time.
   public var timedRuns: Int
   public var overheadFraction: Double
+  /// Where `baselineMs` came from: "session" (the session's own fastest level), "cache" (the machine's record in
+  /// `CanaryBaselineStore`), "recorded" (no record yet: the session's own, now recorded) or "cache, lowered"
+  /// (this session was clearly faster than the record and replaced it); nil in sidecars written before.
+  public var baselineSource: String? = nil
+  /// The session's own fastest level (ms) when the baseline came from the store.
+  public var sessionBaselineMs: Double? = nil
+  /// The store's file, and why it was not used when it could not be read or written.
+  public var baselineCache: String? = nil
+  public var baselineNote: String? = nil
 }
 
 /// The canary of one session: its network, every level measured so far, and slow-round counting.
@@ -46,6 +55,11 @@ final class CanaryTracker {
   private(set) var slowRounds = 0
   private(set) var timedRuns = 0
   private(set) var spentNs: UInt64 = 0
+  /// A baseline fixed from outside the session (the machine's record); nil = the session's own.
+  var fixedBaseline: Double?
+  var baselineSource = "session"
+  var baselineCache: String?
+  var baselineNote: String?
 
   /// Builds the canary with `factory`, warms it up and measures a first few levels (the initial baseline).
   init(spec: ArchSpec, factory: WorkloadFactory, protocol p: MeasurementProtocol, clock: MeasurementClock) throws {
@@ -100,8 +114,11 @@ final class CanaryTracker {
     return (best, (Double(first) + Double(last)) / 2)
   }
 
-  /// The session baseline so far (the configured quantile of the levels).
-  var baseline: Double {
+  /// The baseline rows are scaled by: the fixed one when set, else the session's own so far.
+  var baseline: Double { fixedBaseline ?? sessionBaseline }
+
+  /// The session's own baseline so far (the configured quantile of the levels).
+  var sessionBaseline: Double {
     CanaryEstimate.baseline(levels: levels, quantile: protocolSettings.canaryBaselineQuantile) ?? 1
   }
 
@@ -116,6 +133,8 @@ final class CanaryTracker {
   func summary(sessionNs: UInt64) -> CanarySummary {
     CanarySummary(arch: spec.archString, baselineMs: baseline, baselineQuantile: protocolSettings.canaryBaselineQuantile,
                   levelsMs: levels, rounds: rounds, slowRounds: slowRounds, slowFactor: protocolSettings.slowEpisodeFactor,
-                  timedRuns: timedRuns, overheadFraction: sessionNs > 0 ? Double(spentNs) / Double(sessionNs) : 0)
+                  timedRuns: timedRuns, overheadFraction: sessionNs > 0 ? Double(spentNs) / Double(sessionNs) : 0,
+                  baselineSource: baselineSource, sessionBaselineMs: fixedBaseline == nil ? nil : sessionBaseline,
+                  baselineCache: baselineCache, baselineNote: baselineNote)
   }
 }

@@ -1,5 +1,6 @@
 import Counters
 import Foundation
+import Runtime
 
 /// Progress of a profile, passed to the progress callback after every finished arch.
 public struct ProfileProgress: Sendable {
@@ -71,6 +72,8 @@ public final class ProfileEngine {
   private let factory: WorkloadFactory
   /// The clocks of every timed run (PAPI; tests inject a fake one).
   public var clock = MeasurementClock.papi
+  /// The machine's canary baselines (canary protocol): nil = every session uses its own fastest level.
+  public var baselineStore: CanaryBaselineStore? = CanaryBaselineStore.processDefault
   /// Polled between rounds; returning true stops at once (rows of finished blocks are kept).
   public var shouldStop: () -> Bool = { false }
   /// The session's canary (canary protocol, during `measure`).
@@ -132,7 +135,9 @@ public final class ProfileEngine {
     canary = nil
     defer { canary = nil }
     if p.kind == .canary && !archs.isEmpty {
-      canary = try CanaryTracker(spec: try CanaryArch.spec(settings.space), factory: factory, protocol: p, clock: clock)
+      let c = try CanaryTracker(spec: try CanaryArch.spec(settings.space), factory: factory, protocol: p, clock: clock)
+      canary = c
+      if let store = baselineStore { useStoredBaseline(c, store) }
     }
     var interrupted = false
     do {
@@ -148,6 +153,7 @@ public final class ProfileEngine {
     } catch is Stopped {
       interrupted = true
     }
+    if let c = canary, let store = baselineStore, c.baselineCache != nil { updateStoredBaseline(c, store) }
     let sessionNs = clock.wall() &- t.start
     let seconds = Double(sessionNs) / 1e9
     var summary = ProfileSummary(
@@ -160,6 +166,58 @@ public final class ProfileEngine {
     var rows = t.rows.sorted { $0.0 < $1.0 }.map(\.1)
     if let c = canary { rows = rows.map { ProfileEngine.rescaled($0, baseline: c.baseline) } }
     return ProfileOutcome(rows: rows, layers: t.layers, summary: summary)
+  }
+
+  /// The store's key for this session's setting.
+  private func baselineKey(_ c: CanaryTracker, _ store: CanaryBaselineStore) -> String {
+    store.key(settings: settings, canary: c.spec.archString, cpu: CanaryBaselineStore.localCPU,
+              openBLASCore: RuntimeInfo.openBLASCoreName)
+  }
+
+  /// Fixes the session's baseline to the machine's record when there is one. A setting without a record keeps the
+  /// session's own baseline and records it at the end (`updateStoredBaseline`): the record is measured in the same
+  /// conditions as the levels it scales (the canary interleaved with other networks, not run alone and cache-hot).
+  /// A store that cannot be read leaves the session on its own baseline, with a note.
+  private func useStoredBaseline(_ c: CanaryTracker, _ store: CanaryBaselineStore) {
+    c.baselineCache = store.path
+    do {
+      if let e = try store.entry(baselineKey(c, store)) {
+        c.fixedBaseline = e.baselineMs
+        c.baselineSource = "cache"
+      } else {
+        c.baselineSource = "recorded"
+      }
+    } catch {
+      c.baselineCache = nil
+      c.baselineNote = "canary baseline cache \(store.path) not used: \(error)"
+    }
+  }
+
+  /// At the end of a session: a setting without a record records the session's own baseline; a session clearly
+  /// faster than the record (own fastest level < `updateFactor` × record) lowers it and uses the new value; any
+  /// other session is counted.
+  private func updateStoredBaseline(_ c: CanaryTracker, _ store: CanaryBaselineStore) {
+    let own = c.sessionBaseline
+    var value: Double? = nil
+    if let fixed = c.fixedBaseline {
+      if own < store.updateFactor * fixed {
+        c.fixedBaseline = own
+        c.baselineSource = "cache, lowered"
+        c.baselineNote = String(format: "this session's fastest canary level %.4f ms was below the recorded "
+          + "%.4f ms; the record was lowered", own, fixed)
+        value = own
+      }
+    } else if c.levels.count >= store.minimumLevels {
+      value = own
+    } else {
+      c.baselineNote = "too few canary levels (\(c.levels.count) < \(store.minimumLevels)) to record a baseline"
+      return
+    }
+    do {
+      try store.record(baselineKey(c, store), baselineMs: value)
+    } catch {
+      c.baselineNote = (c.baselineNote.map { $0 + "; " } ?? "") + "canary baseline cache not updated: \(error)"
+    }
   }
 
   /// Base sweeps, extra sweeps for disturbed archs, then counter/layer passes and rows, for one block.

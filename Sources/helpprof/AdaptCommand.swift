@@ -25,9 +25,11 @@ struct AdaptCommand: ParsableCommand {
       architecture is drawn from each stratum. With --measurements FILE.csv (columns arch_index and/or \
       arch_str, latency_ms; `helpprof profile` output works) the shots come from the file instead.
 
-      The references are measured again together with the shots (and validation archs), in one seeded \
-      interleaved session, so drift since `embed` (load, clocks) cannot skew the embedding against the shots; \
-      --profile-references uses the profile's latencies instead (always the case with --measurements).
+      The references are measured again together with the shots, in one seeded interleaved session with \
+      the embed's reference-grade budget, so drift since `embed` (load, clocks) cannot skew the embedding \
+      against the shots; --profile-references uses the profile's latencies instead (always the case with \
+      --measurements). Validation archs are measured after them with the profiler's own budget; all share \
+      this machine's recorded canary baseline (see `helpprof profile --help`).
 
       --validate K measures K more architectures (uniform, seed + 1, excluding shots and references) and \
       reports Spearman, MAPE and the share within ±10 %; they are saved to OUT.validation.csv for \
@@ -170,18 +172,23 @@ struct AdaptCommand: ParsableCommand {
     let refPool = try dp.references.map { r in
       PoolArch(index: r.arch.index, arch: r.arch.arch, macs: try ReferenceSet.macs(r.arch.arch, space: dp.space, dataset: dataset))
     }
-    // One interleaved session: load or clock drift hits references, shots and validation archs alike.
-    let session = AdaptFlow.interleaved((remeasure ? refPool : []) + picks + validation, seed: seed &+ 2)
+    // One interleaved session for references and shots, with the embed's reference-grade budget (load or clock
+    // drift hits them alike); the validation archs in a second session with the profiler's own budget. Both are
+    // scaled by the machine's recorded canary baseline, so they share one scale.
+    let session = AdaptFlow.interleaved((remeasure ? refPool : []) + picks, seed: seed &+ 2)
+    let validationSession = AdaptFlow.interleaved(validation, seed: seed &+ 3)
     let tMeasure = Date()
     var measured: [String: Double] = [:]
     var sessionRows: [ProfileRow] = []
-    if !session.isEmpty {
-      let bar = quiet ? nil : ProgressBar(label: "measure", total: session.count)
-      let ms = try Embedder.archMeasurer(settings: settings, shouldStop: stop, onRows: { sessionRows = $0 }) { p in
+    for (archs, s, label) in [(session, settings, "measure"),
+                              (validationSession, Embedder.profileSettings(for: dp, referenceGrade: false), "validate")]
+    where !archs.isEmpty {
+      let bar = quiet ? nil : ProgressBar(label: label, total: archs.count)
+      let ms = try Embedder.archMeasurer(settings: s, shouldStop: stop, onRows: { sessionRows += $0 }) { p in
         bar?.show(done: p.done, detail: ProgressPrinter.eta(p))
-      }(session)
+      }(archs)
       bar?.finish()
-      for (a, v) in zip(session, ms) { measured[a.arch] = v }
+      for (a, v) in zip(archs, ms) { measured[a.arch] = v }
     }
     let measureSeconds = Date().timeIntervalSince(tMeasure)
     func latency(_ a: PoolArch) throws -> Double {
@@ -255,8 +262,9 @@ struct AdaptCommand: ParsableCommand {
       try printJSON(result)
     } else if !quiet {
       var lines = ["predictor \(out) (\(dp.space.rawValue), \(shotList.count) shots \(strategy), seed \(seed), meta-predictor \(metaID))",
-                   String(format: "time: measured %d archs (%@) in %.1f s, adapt %.2f s, total %.1f s", session.count,
-                          remeasure ? "references again + shots + validation, interleaved" : "shots + validation",
+                   String(format: "time: measured %d archs (%@) in %.1f s, adapt %.2f s, total %.1f s",
+                          session.count + validationSession.count,
+                          remeasure ? "references again + shots, interleaved, then validation" : "shots, then validation",
                           measureSeconds, adaptSeconds, total)]
       if let m = summary?.metrics {
         lines.append(String(format: "validation on %d archs: Spearman %.4f, Kendall %.4f, MAPE %.2f %%, within ±10 %% %.1f %%, within ±5 %% %.1f %%",

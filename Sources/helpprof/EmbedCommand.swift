@@ -16,12 +16,14 @@ struct EmbedCommand: ParsableCommand {
     abstract: "Measure the reference architectures on this CPU and write the device profile (hardware embedding).",
     discussion: """
       HELP describes a device by the latencies of 10 fixed reference architectures (min–max normalised: the \
-      hardware embedding). `embed` measures them with the profiler's canary protocol (interleaved rounds \
-      bracketed by a fixed canary network, each latency the median ratio to the canary × its session baseline, \
-      until the 95 % CI is within 1 %; pinned thread, preempted runs set aside) and writes a device profile: \
+      hardware embedding). `embed` measures them with the profiler's canary protocol (interleaved rounds, \
+      each arch's runs bracketed by a fixed canary network, each latency the median ratio to the canary × this \
+      machine's recorded canary baseline (see `helpprof profile --help`); a reference-grade budget: 6 sweeps, up \
+      to 8 more, until the 95 % CI is within 0.5 % or 400 samples / 2 s per reference; pinned thread, preempted \
+      runs counted with their CPU time; `adapt` measures the same way) and writes a device profile: \
       schema version, host context, settings, every raw sample with robust statistics, each estimate with its \
       CI, the embedding, and the measurement quality (the references' median and worst CI, slow rounds). When \
-      the machine was too disturbed to trust (median CI > 2 %, worst > 5 % or most rounds slow), a warning \
+      the machine was too disturbed to trust (median CI > 2 % or worst > 5 %), a warning \
       says so and measurementQuality.disturbed is true.
 
       The profile is saved after every reference, so an interrupted embed (Ctrl-C, crash) resumes where it \
@@ -46,10 +48,10 @@ struct EmbedCommand: ParsableCommand {
   @Option(name: .long, help: "Threads per forward pass.")
   var threads: Int = 1
 
-  @Option(name: .long, help: "Time cap per reference architecture in seconds (profiler default 1; smaller is faster but noisier).")
+  @Option(name: .long, help: "Time cap per reference architecture in seconds (default 2; smaller is faster but noisier).")
   var maxSecondsPerArch: Double?
 
-  @Option(name: .long, help: "Most timed samples per reference (profiler default 100; at least 3).")
+  @Option(name: .long, help: "Most timed samples per reference (default 400; at least 3).")
   var samples: Int?
 
   @Option(name: .long, help: "Device profile to write (default device.json, or device-ofa.json for --space ofa).")

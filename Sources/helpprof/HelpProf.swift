@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Profiler
 import Runtime
 import SafeIO
 
@@ -35,6 +36,7 @@ struct HelpProf: ParsableCommand {
   static func main() {
     RuntimeInfo.ensureOpenBLASCoreType()
     StandardStreams.installExitCheck()
+    CanaryBaselineStore.processDefault = CanaryBaselineStore.fromEnvironment(toolVersion: buildID)
     do {
       var command = try parseAsRoot(joinNegativeValues(Array(CommandLine.arguments.dropFirst())))
       try command.run()
@@ -45,6 +47,14 @@ struct HelpProf: ParsableCommand {
     } catch {
       exit(withError: error)
     }
+  }
+
+  /// The version plus the executable's size and modification time: a rebuilt binary (other kernels) is a new
+  /// build for the canary baseline cache.
+  static var buildID: String {
+    var st = stat()
+    guard stat("/proc/self/exe", &st) == 0 else { return version }
+    return "\(version) build \(st.st_size)-\(st.st_mtim.tv_sec)"
   }
 
   /// `--index -1` → `--index=-1`: the argument parser reads a value starting with '-' as an option and said

@@ -14,12 +14,16 @@ struct ProfileCommand: ParsableCommand {
     commandName: "profile",
     abstract: "Measure the latency of many NB201 or OFA architectures on this CPU into a resumable CSV.",
     discussion: """
-      Protocol (--protocol canary, the default): each round of every window is
-      bracketed by runs of a fixed canary network of the space (NB201 index
-      310; OFA r=176 w=1.2 d=3 ks=5 e=4), and each run is divided by the
-      canary's level around it, so slow episodes of a shared machine cancel.
-      latency_ms = median ratio x the canary's session baseline (its fastest
-      level of the session; every row of a session gets the final one);
+      Protocol (--protocol canary, the default): each arch's runs in every
+      round are bracketed by runs of a fixed canary network of the space
+      (NB201 index 310; OFA r=176 w=1.2 d=3 ks=5 e=4), and each run is divided
+      by the canary's level around it, so slow episodes of a shared machine
+      cancel. latency_ms = median ratio x the canary's baseline: this
+      machine's recorded one (canary-baselines.json in ~/.cache/helpprof,
+      $XDG_CACHE_HOME/helpprof or $HELPPROF_CACHE_DIR; the first session of a
+      setting records its fastest canary level, a clearly faster later one
+      lowers it; HELPPROF_BASELINE_CACHE=off uses each session's own, =FILE
+      another file), so every session on a machine shares one scale;
       raw_latency_ms keeps the plain median. An arch is done when its 95 %
       CI is within --target-ci (relative half-width). --protocol sweeps is
       the same without the canary (the pool in profiles/pool was measured so);
@@ -89,7 +93,7 @@ struct ProfileCommand: ParsableCommand {
   @Option(help: "Canary: timed canary runs at each boundary.") var canaryRuns: Int = MeasurementProtocol().canaryRuns
   @Option(help: "Canary: bracket each round (round) or each arch's runs in a round (arch).")
   var canaryBracket: String = MeasurementProtocol().canaryPerArch ? "arch" : "round"
-  @Option(help: "Canary: divide by the running median of the last N canary levels (1 = the round's own).")
+  @Option(help: "Canary: divide by the running median of the last N canary levels (1 = the mean of the two around the runs).")
   var canarySmoothing: Int = MeasurementProtocol().canarySmoothing
   @Option(help: "Canary: quantile of the ratios that is the estimate (0.5 = median).")
   var ratioQuantile: Double = MeasurementProtocol().ratioQuantile

@@ -17,8 +17,8 @@ struct RunCommand: ParsableCommand {
       Builds the network (seeded random weights, BN folded, every buffer allocated up front), runs \
       --warmup passes, then times it with the same protocol as `helpprof profile` (--protocol canary by \
       default): the thread is pinned, preempted runs are set aside, rounds of 5 runs are bracketed by runs of \
-      the space's fixed canary network, and median_ms is the median ratio to the canary × the canary's session \
-      baseline (raw_median_ms is the plain median). At least --repeat runs are timed, more until the 95 % CI of \
+      the space's fixed canary network, and median_ms is the median ratio to the canary × the canary's baseline \
+      (this machine's recorded one, see `helpprof profile --help`; raw_median_ms is the plain median). At least --repeat runs are timed, more until the 95 % CI of \
       the estimate is within 1 % (at most 100 runs or 0.5 s). --protocol naive times exactly --repeat \
       back-to-back runs (the behaviour before issue 12). --layers adds a per-layer pass of --repeat runs.
 

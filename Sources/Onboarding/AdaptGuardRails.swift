@@ -21,7 +21,8 @@ extension AdaptFlow {
   /// `adapted` with the guard rails: range from the support (`measurements`, with MACs `supportMACs`) stretched by
   /// the space's MACs extremes; for NB201 with `sources` (the public latency tables) the ridge baseline's
   /// predictions for all 15,625 cells and the blend weight chosen by LOO over the support
-  /// (`BlendSelector`); the choice is recorded in metadata `blend_method`, `blend_meta_weight`, `blend_loo_mse`.
+  /// (`BlendSelector`), with or without the cell's op counts as extra ridge features (also by LOO); the choice is
+  /// recorded in metadata `blend_method`, `blend_meta_weight`, `blend_loo_mse`, `blend_ridge`.
   public static func withGuardRails(_ adapted: AdaptedPredictor, meta: MetaPredictor,
                                     measurements: [(arch: ArchKey, latencyMs: Double)], supportMACs: [Double],
                                     spaceMACs: (min: Double, max: Double), sources: LatencyDataset?,
@@ -42,23 +43,28 @@ extension AdaptFlow {
       return NB201Index.index(of: c)
     }
     let ms = measurements.map(\.latencyMs)
-    let ridge = try SourceRidge(data: data, sources: data.devices, needed: idx)
-    let ridgeLOO = ridge.leaveOneOut(idx, ms: ms)
+    let plain = try SourceRidge(data: data, sources: data.devices, needed: idx)
+    let withArch = try SourceRidge(data: data, sources: data.devices, needed: idx, archFeatures: true)
+    let ridgeLOO = [plain.leaveOneOut(idx, ms: ms), withArch.leaveOneOut(idx, ms: ms)]
     let metaLOO = try measurements.indices.map { i -> Double in
       var s = measurements
       s.remove(at: i)
       let a = try meta.adapt(support: s, normaliser: adapted.normaliser, steps: steps, seed: seed)
-      let v = try a.predictMetaMs([measurements[i].arch])[0]
+      let v = try a.predictMetaMsUnchecked([measurements[i].arch])[0]
       return v > 0 && v.isFinite ? Foundation.log(v) : .nan
     }
-    let choice = BlendSelector.choose(metaLn: metaLOO, ridgeLn: ridgeLOO, truthLn: ms.map { Foundation.log($0) })
+    let choice = BlendSelector.chooseAmong(metaLn: metaLOO, ridgeLn: ridgeLOO, truthLn: ms.map { Foundation.log($0) })
+    let ridge = choice.ridge == 1 ? withArch : plain
     let fit = ridge.fit(idx, ms: ms)
     out.ridgeLnMs = ridge.predictLnAll(fit).map(Float.init)
     out.metaWeight = choice.metaWeight
     out.info["blend_method"] = choice.method
     out.info["blend_loo_mse"] = zip(BlendSelector.grid, choice.looError)
       .map { String(format: "w=%.2f:%.5f", $0, $1) }.joined(separator: ",")
-    out.info["blend_sources"] = "ridge (lambda 1) of ln ms on the \(ridge.sourceCount) public NB201 devices' ln ms, fitted on the \(idx.count) support archs"
+    out.info["blend_sources"] = "ridge (lambda 1) of ln ms on the \(plain.sourceCount) public NB201 devices' ln ms"
+      + (choice.ridge == 1 ? " and the cell's op counts (all and live edges)" : "")
+      + ", fitted on the \(idx.count) support archs"
+    out.info["blend_ridge"] = choice.ridge == 1 ? "sources+arch" : "sources"
     return out
   }
 }

@@ -79,9 +79,19 @@ public struct AdaptedPredictor {
   public func predictMs(_ archs: [ArchKey]) throws -> [Double] { try predictMsCounted(archs).ms }
 
   /// `predictMs` and how many predictions were clamped to the plausible range (NaN counted too).
+  /// An overflowing meta-predictor (a narrow reference set) is clamped and counted when a range is stored, an
+  /// error otherwise.
   public func predictMsCounted(_ archs: [ArchKey]) throws -> (ms: [Double], clamped: Int) {
-    let meta = try predictMetaMs(archs)
-    guard plausibleRange != nil || (ridgeLnMs != nil && metaWeight < 1) else { return (meta, 0) }
+    guard plausibleRange != nil else {
+      let meta = try predictMetaMs(archs)
+      guard ridgeLnMs != nil && metaWeight < 1 else { return (meta, 0) }
+      return try blended(archs, meta)
+    }
+    return try blended(archs, predictMetaMsUnchecked(archs))
+  }
+
+  /// The blend with the ridge predictions (when stored) and the clamp (when a range is stored).
+  private func blended(_ archs: [ArchKey], _ meta: [Double]) throws -> (ms: [Double], clamped: Int) {
     var ln = meta.map { $0 > 0 ? Foundation.log($0) : ($0.isNaN ? Double.nan : -Double.infinity) }
     if let ridge = ridgeLnMs, metaWeight < 1 {
       for (i, a) in archs.enumerated() {
@@ -95,8 +105,20 @@ public struct AdaptedPredictor {
     return r.clampLn(ln)
   }
 
-  /// The adapted meta-predictor alone (no blend, no clamp), in ms.
+  /// The adapted meta-predictor alone (no blend, no clamp), in ms; throws when a prediction is not a positive
+  /// finite number.
   public func predictMetaMs(_ archs: [ArchKey]) throws -> [Double] {
+    let ms = try predictMetaMsUnchecked(archs)
+    if let bad = ms.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
+      throw PredictorError("the predictor gives \(ms[bad]) ms for \(MetaPredictor.text(archs[bad])): its weights or "
+                           + "normalisation constants are unusable (expected a positive finite latency)")
+    }
+    return ms
+  }
+
+  /// `predictMetaMs` without the check: inf/NaN/0 pass through (for callers that clamp and count them:
+  /// `predictMsCounted` with a range, the evaluator, the leave-one-out blend choice).
+  public func predictMetaMsUnchecked(_ archs: [ArchKey]) throws -> [Double] {
     var sum = [Float](repeating: 0, count: archs.count)
     for m in members {
       let fast = FastForward(config: config, p: m, hw: normaliser.embedding)
@@ -108,12 +130,7 @@ public struct AdaptedPredictor {
       }
     }
     let n = Float(members.count)
-    let ms = sum.map { normaliser.denormalise($0 / n) }
-    if let bad = ms.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
-      throw PredictorError("the predictor gives \(ms[bad]) ms for \(MetaPredictor.text(archs[bad])): its weights or "
-                           + "normalisation constants are unusable (expected a positive finite latency)")
-    }
-    return ms
+    return sum.map { normaliser.denormalise($0 / n) }
   }
 
   /// Portable file content: predictor tensors by name, `hw_embedding` (1 × refs), and metadata keys

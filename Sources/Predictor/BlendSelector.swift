@@ -12,6 +12,8 @@ public enum BlendSelector {
   public struct Choice: Sendable, Equatable {
     public let metaWeight: Double
     public let looError: [Double]
+    /// Which ridge candidate (`chooseAmong`) the blend uses; 0 for `choose`.
+    public var ridge: Int = 0
     /// "meta", "ridge" or "blend".
     public var method: String { metaWeight == 1 ? "meta" : (metaWeight == 0 ? "ridge" : "blend") }
   }
@@ -32,6 +34,32 @@ public enum BlendSelector {
     var best = grid.count - 1
     for k in grid.indices where errs[k] < errs[best] || (errs[k] == errs[best] && grid[k] > grid[best]) { best = k }
     return Choice(metaWeight: grid[best], looError: errs)
+  }
+
+  /// Picks the ridge candidate and w together: each candidate's best w on the grid (LOO ln predictions
+  /// `ridgeLn[k]`), then a later candidate replaces the first only by the one-standard-error rule: its mean LOO
+  /// squared error must be lower by more than the standard error of the per-point differences (a richer ridge
+  /// that wins by noise on 20 points is not taken). `looError` is the chosen candidate's.
+  public static func chooseAmong(metaLn: [Double], ridgeLn: [[Double]], truthLn: [Double], grid: [Double] = grid) -> Choice {
+    guard let first = ridgeLn.first else { return Choice(metaWeight: 1, looError: grid.map { _ in .infinity }) }
+    func pointErrors(_ r: [Double], _ w: Double) -> [Double] {
+      truthLn.indices.map { i in
+        let p = w * (w > 0 ? metaLn[i] : 0) + (1 - w) * (w < 1 ? r[i] : 0)
+        return p.isFinite ? (p - truthLn[i]) * (p - truthLn[i]) : .infinity
+      }
+    }
+    var best = choose(metaLn: metaLn, ridgeLn: first, truthLn: truthLn, grid: grid)
+    let base = pointErrors(first, best.metaWeight)
+    for k in ridgeLn.indices.dropFirst() {
+      var c = choose(metaLn: metaLn, ridgeLn: ridgeLn[k], truthLn: truthLn, grid: grid)
+      c.ridge = k
+      let d = zip(base, pointErrors(ridgeLn[k], c.metaWeight)).map { $0 - $1 }
+      guard d.count >= 2, d.allSatisfy(\.isFinite) else { continue }
+      let mean = d.reduce(0, +) / Double(d.count)
+      let sd = (d.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(d.count - 1)).squareRoot()
+      if mean > sd / Double(d.count).squareRoot() { best = c }
+    }
+    return best
   }
 
   /// ln ms of the blend.

@@ -81,6 +81,8 @@ public struct Evaluator {
     public var clampedMeta: Int, clampedFinal: Int
     /// Reference archs imputed (not measured), dataset indices.
     public var imputed: [Int]
+    /// The final blend's ridge has the arch features (`SourceRidge.nb201ArchFeatures`).
+    public var ridgeWithArchFeatures = false
   }
 
   /// Runs the protocol on one device and seed. Honest protocol: references the device lacks (or
@@ -101,6 +103,7 @@ public struct Evaluator {
     let querySet = Set(data.queryPool)
     let sources = ridgeSources.filter { $0 != t.name }
     let ridgeModel = try SourceRidge(data: data, sources: sources, needed: measured + missing)
+    let ridgeArch = try SourceRidge(data: data, sources: sources, needed: measured + missing, archFeatures: true)
     let norm: DeviceNormaliser
     var support: [Int]
     func draw(_ pool: [Int], _ k: Int) -> [Int] {
@@ -137,7 +140,7 @@ public struct Evaluator {
         let (refSup, zeroRefMs) = try withRefs([])
         let zero = try model.adapt(support: refSup.map { (arch: data.archs[$0], latencyMs: latency[$0] ?? 1) },
                                    normaliser: try model.normaliser(referenceMs: zeroRefMs), steps: steps, seed: seed)
-        let p = try zero.predictMs(pool.map { data.archs[$0] })
+        let p = try zero.predictMetaMsUnchecked(pool.map { data.archs[$0] })
         var byArch: [Int: Double] = [:]
         for (a, v) in zip(pool, p) { byArch[a] = v }
         (support, refMs) = try withRefs(ShotStrategy.stratified(pool, score: { byArch[$0] ?? 0 }, count: k, next: { rng.next() }))
@@ -170,7 +173,7 @@ public struct Evaluator {
     let evaluated = query + rest
     func clampedCount(_ ln: [Double]) -> Int { range.clampLn(evaluated.map { ln[$0] }).clamped }
     let adapted = try model.adapt(support: sup, normaliser: norm, steps: steps, seed: seed)
-    let metaLn = try adapted.predictMs(data.archs).map { $0 > 0 ? Foundation.log($0) : ($0.isNaN ? .nan : -.infinity) }
+    let metaLn = try adapted.predictMetaMsUnchecked(data.archs).map { $0 > 0 ? Foundation.log($0) : ($0.isNaN ? .nan : -.infinity) }
     let clampedMeta = clampedCount(metaLn)
     score("predictor", range.clampLn(metaLn).ms)
     let ridgeFit = ridgeModel.fit(support, ms: supMs)
@@ -179,28 +182,32 @@ public struct Evaluator {
     // Geometric mean of predictor and ridge (an ensemble that needs the source devices' tables).
     score("predictor+ridge", range.clampLn(BlendSelector.blend(metaLn: metaLn, ridgeLn: ridgeLn, metaWeight: 0.5)).ms)
     // Final method: the blend weight chosen by leave-one-out over the support.
-    let choice = try chooseBlend(support: support, supportMs: supMs, normaliser: norm, ridge: ridgeModel, seed: seed)
-    let finalLn = BlendSelector.blend(metaLn: metaLn, ridgeLn: ridgeLn, metaWeight: choice.metaWeight)
+    let ridgeArchLn = ridgeArch.predictLnAll(ridgeArch.fit(support, ms: supMs))
+    if data.space == .nb201 { score("ridge+arch", ridgeArchLn.map { Foundation.exp($0) }) }
+    let candidates = data.space == .nb201 ? [ridgeModel, ridgeArch] : [ridgeModel]
+    let choice = try chooseBlend(support: support, supportMs: supMs, normaliser: norm, ridges: candidates, seed: seed)
+    let finalLn = BlendSelector.blend(metaLn: metaLn, ridgeLn: choice.ridge == 1 ? ridgeArchLn : ridgeLn,
+                                      metaWeight: choice.metaWeight)
     score("final", range.clampLn(finalLn).ms)
     score("macs", try macs(fit: support, target: supMs))
     return Outcome(metrics: out, metaWeight: choice.metaWeight, clampedMeta: clampedMeta,
-                   clampedFinal: clampedCount(finalLn), imputed: missing)
+                   clampedFinal: clampedCount(finalLn), imputed: missing, ridgeWithArchFeatures: choice.ridge == 1)
   }
 
-  /// LOO over the support: the meta-predictor re-adapted without each point (embedding unchanged), the ridge
-  /// refitted without it; `BlendSelector.choose` on the left-out points.
-  func chooseBlend(support: [Int], supportMs: [Double], normaliser: DeviceNormaliser, ridge: SourceRidge,
+  /// LOO over the support: the meta-predictor re-adapted without each point (embedding unchanged), each ridge
+  /// candidate refitted without it; `BlendSelector.chooseAmong` on the left-out points.
+  func chooseBlend(support: [Int], supportMs: [Double], normaliser: DeviceNormaliser, ridges: [SourceRidge],
                    seed: UInt64) throws -> BlendSelector.Choice {
     let truth = supportMs.map { Foundation.log($0) }
-    let ridgeLOO = ridge.leaveOneOut(support, ms: supportMs)
+    let ridgeLOO = ridges.map { $0.leaveOneOut(support, ms: supportMs) }
     let metaLOO = try support.indices.map { i -> Double in
       var s = zip(support, supportMs).map { (arch: data.archs[$0], latencyMs: $1) }
       s.remove(at: i)
       let a = try model.adapt(support: s, normaliser: normaliser, steps: steps, seed: seed)
-      let v = try a.predictMs([data.archs[support[i]]])[0]
+      let v = try a.predictMetaMsUnchecked([data.archs[support[i]]])[0]
       return v > 0 && v.isFinite ? Foundation.log(v) : .nan
     }
-    return BlendSelector.choose(metaLn: metaLOO, ridgeLn: ridgeLOO, truthLn: truth)
+    return BlendSelector.chooseAmong(metaLn: metaLOO, ridgeLn: ridgeLOO, truthLn: truth)
   }
 
   /// MACs proxy: ms = α·MACs + β fitted (least squares) on the measured archs; ranks are MACs ranks.

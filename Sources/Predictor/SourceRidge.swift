@@ -1,7 +1,10 @@
 import Foundation
+import SearchSpace
 
 /// Ridge regression (λ = 1) of a device's ln-latency on source devices' ln-latencies (one feature per source
 /// device), the "obvious baseline" of few-shot latency prediction. Features are centred on the fitted archs.
+/// With `archFeatures` (NB201) the arch's own op counts are appended (`nb201ArchFeatures`): a second ridge that
+/// the final predictor may pick by leave-one-out; the reported baseline is the plain one.
 public struct SourceRidge: Sendable {
   /// ln-latency of each source, arch-major: `features[arch][source]`; NaN where a source did not measure it.
   public let features: [[Double]]
@@ -9,20 +12,38 @@ public struct SourceRidge: Sendable {
 
   /// `columns[s][arch]`: latency (ms) of source s; sources missing any arch of `needed` are dropped. With no
   /// source left the model predicts the fitted archs' mean (`archCount` archs, default the columns' length).
-  public init(columns: [[Double]], needed: [Int], lambda: Double = 1, archCount: Int? = nil) {
+  /// `extra[arch]`: features appended as they are (not logged), e.g. `nb201ArchFeatures`.
+  public init(columns: [[Double]], needed: [Int], lambda: Double = 1, archCount: Int? = nil, extra: [[Double]]? = nil) {
     let keep = columns.filter { c in needed.allSatisfy { $0 < c.count && c[$0] > 0 && c[$0].isFinite } }
     let n = archCount ?? columns.first?.count ?? 0
-    features = (0..<n).map { a in keep.map { $0[a] > 0 && $0[a].isFinite ? Foundation.log($0[a]) : .nan } }
+    features = (0..<n).map { a in
+      keep.map { $0[a] > 0 && $0[a].isFinite ? Foundation.log($0[a]) : .nan } + (extra.map { a < $0.count ? $0[a] : [] } ?? [])
+    }
     self.lambda = lambda
   }
 
-  /// Sources of `data` (names), each column as ms; pool sources NaN where unmeasured.
-  public init(data: LatencyDataset, sources: [String], needed: [Int], lambda: Double = 1) throws {
+  /// Sources of `data` (names), each column as ms; pool sources NaN where unmeasured. `archFeatures` appends
+  /// `nb201ArchFeatures` of the dataset's archs (NB201 only; ignored for OFA).
+  public init(data: LatencyDataset, sources: [String], needed: [Int], lambda: Double = 1,
+              archFeatures: Bool = false) throws {
     let nd = data.devices.count
     let cols = try sources.map { try data.column($0) }.map { c in
       (0..<data.archCount).map { Double(data.latency[$0 * nd + c]) }
     }
-    self.init(columns: cols, needed: needed, lambda: lambda, archCount: data.archCount)
+    let extra: [[Double]]? = archFeatures && data.space == .nb201
+      ? data.archs.map { a in if case .nb201(let c) = a { return SourceRidge.nb201ArchFeatures(c) } else { return [] } }
+      : nil
+    self.init(columns: cols, needed: needed, lambda: lambda, archCount: data.archCount, extra: extra)
+  }
+
+  /// An NB201 cell's own features: how many of its 6 edges hold skip, 1×1 conv, 3×3 conv and pooling, and how
+  /// many of each are live (reach the output: what a dead-op-pruning runtime runs). Chosen before looking at
+  /// any meta-test device: on HELP's meta-train devices, each predicted from the others (20 measurements, 3
+  /// draws), picking per device between ridge with and without them by LOO gave mean ρ 0.969 vs 0.965, worst
+  /// unchanged (`python3 tools/validate_ridge_arch.py`).
+  public static func nb201ArchFeatures(_ c: NB201Cell) -> [Double] {
+    let ops: [NB201Op] = [.skipConnect, .conv1x1, .conv3x3, .avgPool3x3]
+    return ops.map { Double(c.count(of: $0)) } + ops.map { Double(c.liveCount(of: $0)) }
   }
 
   /// Number of source features.

@@ -13,12 +13,6 @@ public enum RuntimeInfo {
     return String(cString: name)
   }
 
-  /// OpenBLAS build string (`openblas_get_config`).
-  public static var openBLASConfig: String {
-    guard let text = openblas_get_config() else { return "unknown" }
-    return String(cString: text)
-  }
-
   /// Threads OpenBLAS uses now.
   public static var openBLASThreads: Int { Int(openblas_get_num_threads()) }
 

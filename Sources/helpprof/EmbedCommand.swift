@@ -3,6 +3,7 @@ import Counters
 import Foundation
 import Onboarding
 import Profiler
+import Runtime
 import SearchSpace
 import SafeIO
 
@@ -68,7 +69,7 @@ struct EmbedCommand: ParsableCommand {
 
   func validate() throws {
     _ = try parseSpace(spaceName)
-    guard (1...256).contains(threads) else { throw fail("--threads \(threads): expected 1...256", HelpExit.usage) }
+    do { try RuntimeOptions.checkThreads(threads, name: "--threads") } catch { throw fail("\(error)", HelpExit.usage) }
     if let n = samples { try requireInRange("--samples", n, 3...100_000) }
   }
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import CSys
 import Onboarding
 import Predictor
 import SearchSpace
@@ -55,10 +54,7 @@ struct PredictCommand: ParsableCommand {
   var out: String?
 
   func run() throws {
-    // The forward pass runs in batches whose activations (MBs) glibc would otherwise mmap and unmap per batch,
-    // paying first-touch page faults each time; kept on the heap, later batches reuse the same pages.
-    // All 15,625 NB201 archs, whole process: 0.182 s -> 0.145 s (perf stat -r 10, pinned). A speed hint only.
-    _ = csys_keep_heap(256 << 20)
+    AdaptedPredictor.keepBatchBuffersOnHeap()
     do {
       try execute()
     } catch let e as OnboardingError {

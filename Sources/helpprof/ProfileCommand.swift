@@ -2,6 +2,7 @@ import ArgumentParser
 import Counters
 import Foundation
 import Profiler
+import Runtime
 import SearchSpace
 import SafeIO
 
@@ -128,6 +129,7 @@ struct ProfileCommand: ParsableCommand {
     }
     var s = ProfileSettings(space: kind, dataset: dataset, device: device)
     s.kernels = kernels
+    do { try RuntimeOptions.checkThreads(threads, name: "--threads") } catch { throw ProfilerError("\(error)") }
     s.threads = threads
     s.pruneDeadOps = pruneDeadOps
     s.keepBN = keepBn

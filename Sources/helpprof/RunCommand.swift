@@ -201,7 +201,7 @@ struct RunCommand: ParsableCommand {
   func buildNetwork() throws -> Network {
     let kernelConfig: KernelConfig
     do { kernelConfig = try KernelConfig.named(kernels) } catch { throw fail("--kernels: \(error)") }
-    guard (1...256).contains(threads) else { throw fail("--threads \(threads) out of range: expected 1...256") }
+    do { try RuntimeOptions.checkThreads(threads, name: "--threads") } catch { throw fail("\(error)") }
     guard (1...1024).contains(batch) else { throw fail("--batch \(batch) out of range: expected 1...1024") }
     let options = RuntimeOptions(kernels: kernelConfig, threads: threads, batch: batch, foldBN: !keepBN,
                                  pruneDeadOps: pruneDeadOps, seed: seed)

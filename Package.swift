@@ -67,7 +67,7 @@ let package = Package(
     .testTarget(name: "TensorFileTests", dependencies: ["TensorFile"]),
     .testTarget(name: "SafeIOTests", dependencies: ["SafeIO"]),
     .testTarget(name: "OnboardingTests", dependencies: ["Onboarding"]),
-    .testTarget(name: "CLITests", dependencies: ["helpprof"]),
+    .testTarget(name: "CLITests", dependencies: ["helpprof"], exclude: ["Snapshots"]),
   ],
   swiftLanguageModes: [.v5]
 )

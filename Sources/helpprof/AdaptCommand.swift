@@ -9,7 +9,7 @@ import SearchSpace
 private var adaptInterruptRequested: sig_atomic_t = 0
 
 /// `helpprof adapt`: adapt the bundled meta-predictor to this machine → portable predictor file.
-struct AdaptCommand: ParsableCommand {
+struct AdaptCommand: ParsableCommand, JSONOutputHelp {
   static let configuration = CommandConfiguration(
     commandName: "adapt",
     abstract: "Adapt the meta-predictor to this CPU with a few measurements and write a portable predictor file.",
@@ -47,7 +47,7 @@ struct AdaptCommand: ParsableCommand {
   var profileOption: String?
 
   @Option(name: .customLong("space"), help: "Expected search space (nb201 or ofa); default: the profile's.")
-  var spaceName: String?
+  var spaceName: SpaceArgument?
 
   @Option(name: .long, help: "CSV of already measured shots (arch_index/arch_str, latency_ms).")
   var measurements: String?
@@ -71,11 +71,11 @@ struct AdaptCommand: ParsableCommand {
   var outOption: String?
 
   var profile: String {
-    profileOption ?? (spaceName.flatMap { SpaceKind(rawValue: $0.lowercased()) } == .ofa ? "device-ofa.json" : "device.json")
+    profileOption ?? (spaceName?.kind == .ofa ? "device-ofa.json" : "device.json")
   }
 
-  @Flag(name: .long, help: "Print the result as JSON on stdout.")
-  var json = false
+  static let jsonHelp: ArgumentHelp = "Print the result as JSON on stdout."
+  @OptionGroup var output: JSONOutput<AdaptCommand>
 
   @Flag(name: .long, help: "No progress or summary.")
   var quiet = false
@@ -83,7 +83,7 @@ struct AdaptCommand: ParsableCommand {
   func validate() throws {
     guard (1...1000).contains(shots) else { throw fail("--shots \(shots): expected 1...1000", HelpExit.usage) }
     guard (0...15_000).contains(validateCount) else { throw fail("--validate \(validateCount): expected 0...15000", HelpExit.usage) }
-    if let s = spaceName { _ = try parseSpace(s) }
+    _ = try spaceName?.resolved()
     if let n = steps { try requireInRange("--steps", n, Limits.adaptationSteps, "the bundled models adapt in 4") }
   }
 
@@ -124,7 +124,7 @@ struct AdaptCommand: ParsableCommand {
     let out = outOption ?? (dp.space == .ofa ? "device-ofa.helpp" : "device.helpp")
     try requireWritable("--out", out)  // before measuring, not after
     if validateCount > 0 { try requireWritable("--out", out + ".validation.csv") }
-    if let s = spaceName, let want = SpaceKind(rawValue: s.lowercased()), want != dp.space {
+    if let want = spaceName?.kind, want != dp.space {
       throw OnboardingError.wrongSpace(path: profile, found: dp.space.rawValue, expected: want.rawValue)
     }
     guard dp.isComplete else {
@@ -250,8 +250,8 @@ struct AdaptCommand: ParsableCommand {
                         seconds: .init(measure: measureSeconds, adapt: adaptSeconds, total: total),
                         validation: summary.map { ValidationJSON($0.metrics) }, validationCSV: validationCSV,
                         measurementQuality: quality)
-    if !quiet, json, let w = quality?.warningLine { note(w) }
-    if json {
+    if !quiet, output.json, let w = quality?.warningLine { note(w) }
+    if output.json {
       try printJSON(result)
     } else if !quiet {
       var lines = ["predictor \(out) (\(dp.space.rawValue), \(shotList.count) shots \(strategy), seed \(seed), meta-predictor \(metaID))",

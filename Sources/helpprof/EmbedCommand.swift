@@ -3,7 +3,6 @@ import Counters
 import Foundation
 import Onboarding
 import Profiler
-import Runtime
 import SearchSpace
 import SafeIO
 
@@ -11,7 +10,7 @@ import SafeIO
 private var embedInterruptRequested: sig_atomic_t = 0
 
 /// `helpprof embed`: measure the meta-predictor's reference architectures → device profile JSON.
-struct EmbedCommand: ParsableCommand {
+struct EmbedCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
   static let configuration = CommandConfiguration(
     commandName: "embed",
     abstract: "Measure the reference architectures on this CPU and write the device profile (hardware embedding).",
@@ -36,16 +35,14 @@ struct EmbedCommand: ParsableCommand {
       """)
 
   @Option(name: .customLong("space"), help: "Search space: nb201 or ofa.")
-  var spaceName: String = "nb201"
+  var spaceName: SpaceArgument = .nb201
 
   @Option(name: .long, help: "NB201 dataset whose networks are measured: cifar10, cifar100, ImageNet16-120.")
   var dataset: String?
 
-  @Option(name: .long, help: "Kernel configuration (see `helpprof run --help`).")
-  var kernels: String = "default"
-
-  @Option(name: .long, help: "Threads per forward pass.")
-  var threads: Int = 1
+  static let kernelsHelp: ArgumentHelp = "Kernel configuration (see `helpprof run --help`)."
+  static let threadsHelp: ArgumentHelp = "Threads per forward pass."
+  @OptionGroup var runtime: RuntimeChoice<EmbedCommand>
 
   @Option(name: .long, help: "Time cap per reference architecture in seconds (profiler default 1; smaller is faster but noisier).")
   var maxSecondsPerArch: Double?
@@ -59,17 +56,16 @@ struct EmbedCommand: ParsableCommand {
   @Flag(name: .long, help: "Ignore an existing profile at --out and measure everything again.")
   var fresh = false
 
-  @Flag(name: .long, help: "Print the profile as JSON on stdout.")
-  var json = false
+  static let jsonHelp: ArgumentHelp = "Print the profile as JSON on stdout."
+  @OptionGroup var output: JSONOutput<EmbedCommand>
 
   @Flag(name: .long, help: "No progress bar or summary.")
   var quiet = false
 
-  var space: SpaceKind { SpaceKind(rawValue: spaceName.lowercased()) ?? .nb201 }
+  var space: SpaceKind { spaceName.kind ?? .nb201 }
 
   func validate() throws {
-    _ = try parseSpace(spaceName)
-    do { try RuntimeOptions.checkThreads(threads, name: "--threads") } catch { throw fail("\(error)", HelpExit.usage) }
+    _ = try spaceName.resolved()
     if let n = samples { try requireInRange("--samples", n, 3...100_000) }
   }
 
@@ -86,15 +82,15 @@ struct EmbedCommand: ParsableCommand {
   }
 
   private func execute() throws {
-    let settings = Embedder.profileSettings(space: space, dataset: dataset, kernels: kernels, threads: threads,
-                                            maxSecondsPerArch: maxSecondsPerArch, maxSamples: samples)
+    let settings = Embedder.profileSettings(space: space, dataset: dataset, kernels: runtime.kernels,
+                                            threads: runtime.threads, maxSecondsPerArch: maxSecondsPerArch,
+                                            maxSamples: samples)
     try settings.validate()
-    _ = try RuntimeWorkload.options(settings)  // an unknown --kernels fails here, before a profile is started
     let refs = try MetaPredictorCatalog.referenceArchs(space: space)
     let host = HostSummary(HostInfo.collect(sampleSeconds: 0.2, counters: []))
     let fresh = DeviceProfile(
       space: space, host: host,
-      settings: EmbedSettings(kernels: kernels, threads: threads, batch: 1,
+      settings: EmbedSettings(kernels: runtime.kernels, threads: runtime.threads, batch: 1,
                               dataset: space == .nb201 ? settings.dataset : nil,
                               protocolSummary: Embedder.protocolSummary(settings),
                               metaPredictorID: try MetaPredictorCatalog.id(space: space),
@@ -127,8 +123,8 @@ struct EmbedCommand: ParsableCommand {
     }
     bar?.finish()
     let seconds = Date().timeIntervalSince(start)
-    if !quiet, json, let w = profile.measurementQuality?.warningLine { note(w) }
-    if json {
+    if !quiet, output.json, let w = profile.measurementQuality?.warningLine { note(w) }
+    if output.json {
       try printJSON(profile)
     } else if !quiet {
       print(EmbedCommand.summary(profile, path: outPath, seconds: seconds, resumed: already))
@@ -157,14 +153,6 @@ struct EmbedCommand: ParsableCommand {
     lines.append("next: helpprof adapt --shots 10 --profile \(path)")
     return lines.joined(separator: "\n")
   }
-}
-
-/// Parses a --space value.
-func parseSpace(_ text: String) throws -> SpaceKind {
-  guard let s = SpaceKind(rawValue: text.lowercased()) else {
-    throw fail("--space '\(text)': expected nb201 or ofa", HelpExit.usage)
-  }
-  return s
 }
 
 /// Writes one line to stderr.

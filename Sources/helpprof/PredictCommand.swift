@@ -6,7 +6,7 @@ import SearchSpace
 import SafeIO
 
 /// `helpprof predict`: latency predictions from a predictor file.
-struct PredictCommand: ParsableCommand {
+struct PredictCommand: ParsableCommand, JSONOutputHelp {
   static let configuration = CommandConfiguration(
     commandName: "predict",
     abstract: "Predict latency (ms) on the adapted device for one or many architectures.",
@@ -44,8 +44,8 @@ struct PredictCommand: ParsableCommand {
   @Flag(name: .long, help: "All 15,625 NB201 cells.")
   var all = false
 
-  @Flag(name: .long, help: "Print JSON.")
-  var json = false
+  static let jsonHelp: ArgumentHelp = "Print JSON."
+  @OptionGroup var output: JSONOutput<PredictCommand>
 
   @Flag(name: .long, help: "Print CSV: arch_index,arch_str,predicted_ms (arch_index empty for OFA configs).")
   var csv = false
@@ -106,11 +106,11 @@ struct PredictCommand: ParsableCommand {
         items.append((i, c.archString))
       }
     }
-    if json && csv { throw fail("--json and --csv: expected at most one output format", HelpExit.usage) }
+    if output.json && csv { throw fail("--json and --csv: expected at most one output format", HelpExit.usage) }
     let ms = try loaded.predictMs(keys: keys)
     var out = ""
     out.reserveCapacity(items.count * 120)
-    if json {
+    if output.json {
       // Written by hand: JSONEncoder takes longer than the prediction itself for 15,625 rows.
       out += "["
       for (n, (item, v)) in zip(items, ms).enumerated() {

@@ -129,6 +129,22 @@ public enum AdaptFlow {
     return c
   }
 
+  /// Throws `incompleteProfile` unless every reference of `profile` is measured.
+  public static func checkComplete(_ profile: DeviceProfile, profilePath: String) throws {
+    guard profile.referenceMedians != nil, profile.isComplete else {
+      throw OnboardingError.incompleteProfile(path: profilePath, missing: profile.references.filter { $0.measurement == nil }.count)
+    }
+  }
+
+  /// Throws unless `profile` fits `meta`: the same search space (`wrongSpace`) and exactly the meta-predictor's
+  /// references (`checkReferences`).
+  public static func checkMatches(_ profile: DeviceProfile, meta: MetaPredictor, profilePath: String) throws {
+    guard profile.space == meta.config.space else {
+      throw OnboardingError.wrongSpace(path: profilePath, found: profile.space.rawValue, expected: meta.config.space.rawValue)
+    }
+    try checkReferences(profile: profile, meta: meta, profilePath: profilePath)
+  }
+
   /// Checks the profile measured exactly the meta-predictor's references (same order and text).
   public static func checkReferences(profile: DeviceProfile, meta: MetaPredictor, profilePath: String) throws {
     let want = meta.referenceArchs.map(MetaPredictor.text)
@@ -168,17 +184,21 @@ public enum AdaptFlow {
                            seed: UInt64, referenceMs: [Double]? = nil, steps: Int? = nil,
                            spaceMACs: (min: Double, max: Double)? = nil,
                            sources: LatencyDataset? = nil) throws -> AdaptedPredictor {
-    guard profile.space == meta.config.space else {
-      throw OnboardingError.wrongSpace(path: profilePath, found: profile.space.rawValue, expected: meta.config.space.rawValue)
-    }
-    guard let profileMedians = profile.referenceMedians, profile.isComplete else {
-      throw OnboardingError.incompleteProfile(path: profilePath, missing: profile.references.filter { $0.measurement == nil }.count)
-    }
+    try checkComplete(profile, profilePath: profilePath)
+    try checkMatches(profile, meta: meta, profilePath: profilePath)
+    return try adaptChecked(profile: profile, profilePath: profilePath, meta: meta, shots: shots, seed: seed,
+                            referenceMs: referenceMs, steps: steps, spaceMACs: spaceMACs, sources: sources)
+  }
+
+  /// `adapt` after `checkComplete` and `checkMatches` passed (`run` checks them before measuring).
+  static func adaptChecked(profile: DeviceProfile, profilePath: String, meta: MetaPredictor, shots: [ArchMeasurement],
+                           seed: UInt64, referenceMs: [Double]?, steps: Int?,
+                           spaceMACs: (min: Double, max: Double)?, sources: LatencyDataset?) throws -> AdaptedPredictor {
+    let profileMedians = profile.referenceMedians ?? []
     let medians = referenceMs ?? profileMedians
     guard medians.count == profileMedians.count, medians.allSatisfy({ $0 > 0 && $0.isFinite }) else {
       throw OnboardingError.invalidArgument("\(medians.count) reference latencies for \(profileMedians.count) references")
     }
-    try checkReferences(profile: profile, meta: meta, profilePath: profilePath)
     var measurements: [(arch: ArchKey, latencyMs: Double)] = []
     for (r, ms) in zip(meta.referenceArchs, medians) { measurements.append((r, ms)) }
     for s in shots { measurements.append((try archKey(s.arch, space: profile.space), s.latencyMs)) }

@@ -28,6 +28,8 @@ public enum OnboardingError: Error, CustomStringConvertible, Equatable {
   case incompleteProfile(path: String, missing: Int)
   /// Bad arguments to a library call.
   case invalidArgument(String)
+  /// An output file that could not be written later (checked before any long work); `code` is the errno.
+  case outputNotWritable(path: String, reason: String, code: Int32)
 
   public var description: String {
     switch self {
@@ -46,6 +48,7 @@ public enum OnboardingError: Error, CustomStringConvertible, Equatable {
     case .incompleteProfile(let path, let missing):
       return "\(path) is incomplete (\(missing) reference architectures unmeasured): run `helpprof embed` again to finish it"
     case .invalidArgument(let reason): return reason
+    case .outputNotWritable(let path, let reason, _): return "cannot write \(path): \(reason)"
     }
   }
 

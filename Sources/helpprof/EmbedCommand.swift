@@ -1,5 +1,4 @@
 import ArgumentParser
-import Counters
 import Foundation
 import Onboarding
 import Profiler
@@ -82,52 +81,44 @@ struct EmbedCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
   }
 
   private func execute() throws {
-    let settings = Embedder.profileSettings(space: space, dataset: dataset, kernels: runtime.kernels,
-                                            threads: runtime.threads, maxSecondsPerArch: maxSecondsPerArch,
-                                            maxSamples: samples)
-    try settings.validate()
-    let refs = try MetaPredictorCatalog.referenceArchs(space: space)
-    let host = HostSummary(HostInfo.collect(sampleSeconds: 0.2, counters: []))
-    let fresh = DeviceProfile(
-      space: space, host: host,
-      settings: EmbedSettings(kernels: runtime.kernels, threads: runtime.threads, batch: 1,
-                              dataset: space == .nb201 ? settings.dataset : nil,
-                              protocolSummary: Embedder.protocolSummary(settings),
-                              metaPredictorID: try MetaPredictorCatalog.id(space: space),
-                              maxSecondsPerArch: maxSecondsPerArch, maxSamples: samples),
-      references: refs, helpprofVersion: HelpProf.version)
-    var session = try EmbedSession(path: outPath, fresh: fresh, restart: self.fresh)
-    let total = refs.count
-    let bar = quiet ? nil : ProgressBar(label: "embed \(space.rawValue)", total: total)
-    if session.resumedCount > 0, !quiet {
-      note("resuming \(outPath): \(session.resumedCount)/\(total) references already measured")
-    }
-    bar?.show(done: session.resumedCount, detail: "")
+    var request = EmbedFlow.Request(outPath: outPath, helpprofVersion: HelpProf.version)
+    request.space = space
+    request.dataset = dataset
+    request.kernels = runtime.kernels
+    request.threads = runtime.threads
+    request.maxSecondsPerArch = maxSecondsPerArch
+    request.maxSamples = samples
+    request.restart = fresh
     signal(SIGINT) { _ in
       embedInterruptRequested = 1
       signal(SIGINT, SIG_DFL)
     }
-    let start = Date()
-    let already = session.resumedCount
-    let measurer = Embedder.measurer(settings: settings, shouldStop: { embedInterruptRequested != 0 }) { p in
-      let ms = p.lastRow.map { String(format: "%@ %.3f ms", String($0.archIndex), $0.latencyMs) } ?? ""
-      bar?.show(done: already + p.done, detail: ms + ", " + ProgressPrinter.eta(p))
-    }
-    let profile: DeviceProfile
+    var bar: ProgressBar?
+    var total = 0
+    let outcome: EmbedFlow.Outcome
     do {
-      profile = try session.run(measurer)
+      outcome = try EmbedFlow.run(request) { settings, resumed, count in
+        total = count
+        bar = quiet ? nil : ProgressBar(label: "embed \(space.rawValue)", total: count)
+        if resumed > 0, !quiet { note("resuming \(outPath): \(resumed)/\(count) references already measured") }
+        bar?.show(done: resumed, detail: "")
+        return Embedder.measurer(settings: settings, shouldStop: { embedInterruptRequested != 0 }) { [bar] p in
+          let ms = p.lastRow.map { String(format: "%@ %.3f ms", String($0.archIndex), $0.latencyMs) } ?? ""
+          bar?.show(done: resumed + p.done, detail: ms + ", " + ProgressPrinter.eta(p))
+        }
+      }
     } catch OnboardingError.incompleteProfile(let path, let missing) where embedInterruptRequested != 0 {
       bar?.finish()
       throw fail("interrupted: \(total - missing)/\(total) references saved in \(path); "
                  + "run the same command again to resume", ExitCode(130))
     }
     bar?.finish()
-    let seconds = Date().timeIntervalSince(start)
+    let profile = outcome.profile
     if !quiet, output.json, let w = profile.measurementQuality?.warningLine { note(w) }
     if output.json {
       try printJSON(profile)
     } else if !quiet {
-      print(EmbedCommand.summary(profile, path: outPath, seconds: seconds, resumed: already))
+      print(EmbedCommand.summary(profile, path: outPath, seconds: outcome.seconds, resumed: outcome.resumed))
     }
   }
 

@@ -198,8 +198,8 @@ extension AdaptFlow {
     let metaID = MetaPredictorCatalog.id(of: meta)
     let referenceSource = remeasure ? "remeasured-with-shots" : "profile"
     let md = PredictorMetadata(
-      space: dp.space, modelJSON: modelJSON(adapted, metaPredictorID: metaID),
-      targetNormalisationJSON: normalisationJSON(adapted), referenceArchs: dp.references.map(\.arch),
+      space: dp.space, modelJSON: PredictorFile.modelJSON(adapted, metaPredictorID: metaID),
+      targetNormalisationJSON: PredictorFile.normalisationJSON(adapted), referenceArchs: dp.references.map(\.arch),
       referenceLatencyMs: referenceMs, deviceEmbedding: adapted.normaliser.embedding.map(Double.init),
       host: dp.host,
       provenance: .init(helpprofVersion: request.helpprofVersion, metaPredictorID: metaID, shots: shots.count,
@@ -207,13 +207,7 @@ extension AdaptFlow {
                         shotArchs: shots.map { .init(index: $0.index, arch: $0.arch, latencyMs: $0.latencyMs) },
                         settings: dp.settings, createdAt: DeviceProfile.timestamp(), referenceSource: referenceSource),
       validation: summary)
-    var file = try predictorFile(adapted, metadata: md)
-    // One key beside PredictorMetadata's; the checksum covers all metadata, so seal again after adding it.
-    if let q = quality {
-      file.metadata["measurement_quality"] = try q.json()
-      file.sealChecksum()
-    }
-    try file.write(to: out)
+    try PredictorFile.make(adapted, metadata: md, quality: quality).write(to: out)
     return Outcome(out: out, space: dp.space, shots: shots, shotStrategy: strategy, seed: request.seed,
                    referenceSource: referenceSource, metaPredictorID: metaID, measuredCount: session.count,
                    measureSeconds: measureSeconds, adaptSeconds: adaptSeconds,

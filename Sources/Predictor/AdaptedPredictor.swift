@@ -40,15 +40,6 @@ public struct AdaptedPredictor {
   /// Full `__metadata__` of the portable file (see `stored`).
   public var metadata: [String: String] { stored.metadata }
 
-  /// Writes the portable adapted-predictor file (safetensors).
-  public func write(to path: String) throws { try stored.write(to: path) }
-
-  /// Loads a portable adapted-predictor file.
-  public static func load(path: String) throws -> AdaptedPredictor {
-    let s = try StoredTensors.read(path: path)
-    return try AdaptedPredictor(tensors: s.tensors, metadata: s.metadata)
-  }
-
   /// Predicted normalised targets (before de-normalisation) through the differentiable graph (reference
   /// path; `predictMs` uses the equivalent `FastForward`), in chunks of `chunk` architectures.
   public func predictNormalised(_ archs: [ArchKey], chunk: Int = 4096) throws -> [Float] {
@@ -125,7 +116,8 @@ public struct AdaptedPredictor {
     return ms
   }
 
-  /// Portable file content: predictor tensors by name, `hw_embedding` (1 × refs), and metadata keys
+  /// The tensor layout of the portable file (Onboarding's `PredictorFile` writes and verifies the file):
+  /// predictor tensors by name, `hw_embedding` (1 × refs), and metadata keys
   /// kind, space, live_feature, hidden, normalisation, norm_a, norm_b (+ `metadata`).
   public var stored: StoredTensors {
     var t: [String: (shape: [Int], data: [Float])] = [:]

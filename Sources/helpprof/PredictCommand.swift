@@ -66,7 +66,7 @@ struct PredictCommand: ParsableCommand, JSONOutputHelp {
     guard !index.isEmpty || !arch.isEmpty || !config.isEmpty || archsFile != nil || all else {
       throw fail("nothing to predict: give --index, --arch, --config, --archs-file or --all", HelpExit.usage)
     }
-    let loaded = try AdaptFlow.loadPredictor(path: predictor)
+    let loaded = try PredictorFile.load(path: predictor)
     let space = loaded.metadata.space
     let width = loaded.metadata.ofaWidth
     var items: [(index: Int?, arch: String)] = []

@@ -41,7 +41,7 @@ struct ReportCommand: ParsableCommand, JSONOutputHelp {
   }
 
   private func execute() throws {
-    let loaded = try AdaptFlow.loadPredictor(path: predictor)
+    let loaded = try PredictorFile.load(path: predictor)
     let md = loaded.metadata
     let rows = try MeasurementsCSV.read(path: measurements)
     // The same resolution as `adapt --measurements`: index/arch agreement, the predictor's OFA width,

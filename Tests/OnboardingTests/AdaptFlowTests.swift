@@ -106,14 +106,14 @@ final class AdaptFlowTests: XCTestCase {
     XCTAssertEqual(try String(contentsOfFile: path + ".validation.csv", encoding: .utf8).split(separator: "\n").count, 21)
     let adapted = outcome.predictor
     let file = try TensorFile.read(path: path)
-    let loaded = try AdaptFlow.loadPredictor(path: path, expectedSpace: .nb201)
+    let loaded = try PredictorFile.load(path: path, expectedSpace: .nb201)
     XCTAssertEqual(loaded.metadata.provenance.shotArchs.map(\.arch), outcome.shots.map(\.arch))
     let pool = try AdaptFlow.pool(space: .nb201)
     let archs = pool.prefix(100).map(\.arch)
     let direct = try adapted.predictMs(try archs.map { try AdaptFlow.archKey($0, space: .nb201) })
     XCTAssertEqual(try loaded.predictMs(Array(archs)), direct)
     XCTAssertTrue(direct.allSatisfy { $0 > 0 && $0.isFinite })
-    XCTAssertThrowsError(try AdaptFlow.loadPredictor(path: path, expectedSpace: .ofa)) {
+    XCTAssertThrowsError(try PredictorFile.load(path: path, expectedSpace: .ofa)) {
       XCTAssertEqual($0 as? OnboardingError, .wrongSpace(path: path, found: "nb201", expected: "ofa"))
     }
     // A profile for another space or with other references is refused, by the library call before measuring.
@@ -138,7 +138,7 @@ final class AdaptFlowTests: XCTestCase {
     extra.tensors["surprise"] = try Tensor(floats: [1])
     extra.sealChecksum()
     try extra.write(to: path)
-    XCTAssertThrowsError(try AdaptFlow.loadPredictor(path: path)) {
+    XCTAssertThrowsError(try PredictorFile.load(path: path)) {
       XCTAssertTrue("\($0)".contains("unexpected tensors"), "\($0)")
     }
   }
@@ -194,8 +194,8 @@ final class AdaptFlowTests: XCTestCase {
     let dir = try Fixture.tempDir()
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("o.helpp").path
-    try AdaptFlow.predictorFile(adapted, metadata: md).write(to: path)
-    let loaded = try AdaptFlow.loadPredictor(path: path, expectedSpace: .ofa)
+    try PredictorFile.make(adapted, metadata: md).write(to: path)
+    let loaded = try PredictorFile.load(path: path, expectedSpace: .ofa)
     XCTAssertEqual(loaded.metadata.ofaWidth, .w12)
     XCTAssertEqual(loaded.file.metadata["ofa_width"], "1.2")
     let sub = OFAConfig.sample(count: 1, seed: 9, width: .w12)[0]

@@ -45,8 +45,8 @@ final class AdaptGuardRailsTests: XCTestCase {
     let dir = try Fixture.tempDir()
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("d.helpp").path
-    try AdaptFlow.predictorFile(adapted, metadata: md).write(to: path)
-    let loaded = try AdaptFlow.loadPredictor(path: path, expectedSpace: .nb201)
+    try PredictorFile.make(adapted, metadata: md).write(to: path)
+    let loaded = try PredictorFile.load(path: path, expectedSpace: .nb201)
     XCTAssertEqual(loaded.predictor.metaWeight, adapted.metaWeight)
     XCTAssertEqual(loaded.predictor.ridgeLnMs?.count, NB201Index.count)
     let archs = pool.prefix(200).map(\.arch)

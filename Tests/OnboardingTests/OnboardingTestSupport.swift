@@ -56,8 +56,8 @@ extension Fixture {
   static func metadata(_ adapted: AdaptedPredictor, space: SpaceKind, references: [ReferenceArch], referenceMs: [Double],
                        shots: [ArchMeasurement] = []) -> PredictorMetadata {
     PredictorMetadata(
-      space: space, modelJSON: AdaptFlow.modelJSON(adapted, metaPredictorID: "m"),
-      targetNormalisationJSON: AdaptFlow.normalisationJSON(adapted), referenceArchs: references,
+      space: space, modelJSON: PredictorFile.modelJSON(adapted, metaPredictorID: "m"),
+      targetNormalisationJSON: PredictorFile.normalisationJSON(adapted), referenceArchs: references,
       referenceLatencyMs: referenceMs, deviceEmbedding: adapted.normaliser.embedding.map(Double.init),
       host: Fixture.host,
       provenance: .init(helpprofVersion: "t", metaPredictorID: "m", shots: shots.count, seed: 3,

@@ -184,7 +184,7 @@ extension AdaptFlow {
     var validationCSV: String?
     if !validation.isEmpty {
       let truth = try validation.map(latency)
-      let predicted = try adapted.predictMs(try validation.map { try archKey($0.arch, space: dp.space) })
+      let predicted = try adapted.predictMs(try validation.map { try Arch(text: $0.arch, space: dp.space) })
       summary = .init(metrics: try ValidationMetrics(predicted: predicted, measured: truth), seed: request.seed &+ 1)
       var text = "arch_index,arch_str,latency_ms,predicted_ms\n"
       for (a, (m, p)) in zip(validation, zip(truth, predicted)) {

@@ -110,24 +110,6 @@ public enum AdaptFlow {
     return out
   }
 
-  /// The architecture key the predictor takes. OFA text without a `w=` item takes `ofaWidth` (the
-  /// predictor's) when given; with one, its own width (checked against the predictor's where it is used).
-  public static func archKey(_ text: String, space: SpaceKind, ofaWidth: OFAWidth? = nil) throws -> ArchKey {
-    switch space {
-    case .nb201: return .nb201(try NB201Cell(archString: text))
-    case .ofa: return .ofa(try ofaConfig(text, defaultWidth: ofaWidth))
-    }
-  }
-
-  /// Parses OFA config text; without a `w=` item the width is `defaultWidth` (when given).
-  public static func ofaConfig(_ text: String, defaultWidth: OFAWidth?) throws -> OFAConfig {
-    var c = try OFAConfig(text: text)
-    if let defaultWidth, !text.split(whereSeparator: { $0 == " " || $0 == "\t" }).contains(where: { $0.hasPrefix("w=") }) {
-      c.width = defaultWidth
-    }
-    return c
-  }
-
   /// Throws `incompleteProfile` unless every reference of `profile` is measured.
   public static func checkComplete(_ profile: DeviceProfile, profilePath: String) throws {
     guard profile.referenceMedians != nil, profile.isComplete else {
@@ -200,7 +182,7 @@ public enum AdaptFlow {
     }
     var measurements: [(arch: ArchKey, latencyMs: Double)] = []
     for (r, ms) in zip(meta.referenceArchs, medians) { measurements.append((r, ms)) }
-    for s in shots { measurements.append((try archKey(s.arch, space: profile.space), s.latencyMs)) }
+    for s in shots { measurements.append((try Arch(text: s.arch, space: profile.space), s.latencyMs)) }
     let usedSteps = steps ?? adaptationSteps(for: meta)
     let adapted = try meta.adapt(measurements: measurements, seed: seed, steps: usedSteps)
     guard let spaceMACs else { return adapted }

@@ -54,7 +54,7 @@ public enum PredictorFile {
     public var path: String = "predictor"
     /// Predicted ms for architectures given as text (OFA text without `w=` takes the predictor's width).
     public func predictMs(_ archs: [String]) throws -> [Double] {
-      try predictMs(keys: try archs.map { try AdaptFlow.archKey($0, space: metadata.space, ofaWidth: metadata.ofaWidth) })
+      try predictMs(keys: try archs.map { try Arch(text: $0, space: metadata.space, ofaWidth: metadata.ofaWidth) })
     }
     /// Predicted ms for architecture keys (no text parsing: the fast path for big batches). An OFA subnet of
     /// another width than the predictor's is refused (`invalidArgument`): the encoding has no width, so the

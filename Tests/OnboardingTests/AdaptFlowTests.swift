@@ -110,7 +110,7 @@ final class AdaptFlowTests: XCTestCase {
     XCTAssertEqual(loaded.metadata.provenance.shotArchs.map(\.arch), outcome.shots.map(\.arch))
     let pool = try AdaptFlow.pool(space: .nb201)
     let archs = pool.prefix(100).map(\.arch)
-    let direct = try adapted.predictMs(try archs.map { try AdaptFlow.archKey($0, space: .nb201) })
+    let direct = try adapted.predictMs(try archs.map { try Arch(text: $0, space: .nb201) })
     XCTAssertEqual(try loaded.predictMs(Array(archs)), direct)
     XCTAssertTrue(direct.allSatisfy { $0 > 0 && $0.isFinite })
     XCTAssertThrowsError(try PredictorFile.load(path: path, expectedSpace: .ofa)) {
@@ -233,7 +233,7 @@ final class AdaptFlowTests: XCTestCase {
 
     var support: [(arch: ArchKey, latencyMs: Double)] = []
     for (r, ms) in zip(meta.referenceArchs, profile.referenceMedians ?? []) { support.append((r, ms)) }
-    for s in shots { support.append((try AdaptFlow.archKey(s.arch, space: .nb201), s.latencyMs)) }
+    for s in shots { support.append((try Arch(text: s.arch, space: .nb201), s.latencyMs)) }
     let keys = support.map(\.arch)
     let direct = try meta.adapt(measurements: support, seed: 5, steps: want)
     XCTAssertEqual(try adapted.predictMs(keys), try direct.predictMs(keys))

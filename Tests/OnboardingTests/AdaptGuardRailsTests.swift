@@ -51,7 +51,7 @@ final class AdaptGuardRailsTests: XCTestCase {
     XCTAssertEqual(loaded.predictor.ridgeLnMs?.count, NB201Index.count)
     let archs = pool.prefix(200).map(\.arch)
     let got = try loaded.predictMs(Array(archs))
-    XCTAssertEqual(got, try adapted.predictMs(try archs.map { try AdaptFlow.archKey($0, space: .nb201) }))
+    XCTAssertEqual(got, try adapted.predictMs(try archs.map { try Arch(text: $0, space: .nb201) }))
     XCTAssertTrue(got.allSatisfy { $0 > 0 && $0.isFinite })
     let truth = pool.prefix(200).map { 1.7 * src[$0.index] }
     XCTAssertLessThan(RankMetrics.mape(predicted: got, measured: truth), 10)

@@ -4,10 +4,11 @@
 // Layering (dependencies point one way, downwards):
 //   helpprof (CLI)
 //     ├─ Onboarding (embed, adapt) ── Profiler, Predictor
-//     ├─ Profiler ── Counters ── CPAPI, CSys, COpenBLAS
-//     │     └─ Runtime ── CKernels (kernels/), COpenBLAS
+//     ├─ Profiler ── Runtime ── CKernels (kernels/), COpenBLAS (GEMM, thread count), Counters
+//     │     └─ Counters ── CPAPI, CSys, COpenBLAS (OpenBLASFacts: the one place that queries OpenBLAS)
 //     ├─ Predictor ── AutoDiff ── COpenBLAS
-//     │     └─ TensorFile (safetensors, verified)
+//     │     ├─ TensorFile (safetensors, verified)
+//     │     └─ COpenBLAS (the fast forward's GEMMs), CSys (the heap hint for batched prediction)
 //     ├─ SearchSpace (NB201, OFA; pure Swift, no dependencies)
 //     └─ SafeIO (atomic writes, locks, checked stdout; used by every target that writes files)
 // Kernels know nothing of networks; the predictor knows nothing of timing.
@@ -38,12 +39,12 @@ let package = Package(
 
     // Libraries
     .target(name: "SearchSpace", exclude: ["README.md"], swiftSettings: optimised),
-    .target(name: "Runtime", dependencies: ["SearchSpace", "CKernels", "COpenBLAS", "SafeIO"], exclude: ["README.md"], swiftSettings: optimised),
+    .target(name: "Runtime", dependencies: ["SearchSpace", "CKernels", "COpenBLAS", "Counters", "SafeIO"], exclude: ["README.md"], swiftSettings: optimised),
     .target(name: "Counters", dependencies: ["CPAPI", "CSys", "COpenBLAS"], exclude: ["README.md"], swiftSettings: optimised),
     .target(name: "Profiler", dependencies: ["Counters", "Runtime", "SearchSpace", "SafeIO"], exclude: ["README.md"], swiftSettings: optimised),
     .target(name: "AutoDiff", dependencies: ["COpenBLAS"], exclude: ["README.md"], swiftSettings: optimised),
     .target(name: "TensorFile", dependencies: ["SafeIO"], exclude: ["README.md"], swiftSettings: optimised),
-    .target(name: "Predictor", dependencies: ["AutoDiff", "SearchSpace", "TensorFile"],
+    .target(name: "Predictor", dependencies: ["AutoDiff", "SearchSpace", "TensorFile", "COpenBLAS", "CSys"],
             exclude: ["RESULTS.md", "MODEL.md", "README.md"], resources: [.copy("Resources")], swiftSettings: optimised),
 
     .target(name: "Onboarding", dependencies: ["Profiler", "Predictor", "TensorFile", "Counters", "SearchSpace", "SafeIO"], exclude: ["README.md"],
@@ -51,7 +52,7 @@ let package = Package(
 
     // CLI
     .executableTarget(name: "helpprof", dependencies: [
-      "SearchSpace", "Runtime", "Counters", "Profiler", "Predictor", "TensorFile", "Onboarding", "CSys", "SafeIO",
+      "SearchSpace", "Runtime", "Counters", "Profiler", "Predictor", "TensorFile", "Onboarding", "SafeIO",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ], exclude: ["README.md"], swiftSettings: optimised),
 
@@ -66,7 +67,7 @@ let package = Package(
     .testTarget(name: "TensorFileTests", dependencies: ["TensorFile"]),
     .testTarget(name: "SafeIOTests", dependencies: ["SafeIO"]),
     .testTarget(name: "OnboardingTests", dependencies: ["Onboarding"]),
-    .testTarget(name: "CLITests", dependencies: ["helpprof"]),
+    .testTarget(name: "CLITests", dependencies: ["helpprof"], exclude: ["Snapshots"]),
   ],
   swiftLanguageModes: [.v5]
 )

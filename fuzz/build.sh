@@ -16,13 +16,9 @@ srcs=(
   "$root"/Sources/SearchSpace/*.swift
   "$root/fuzz/FuzzMain.swift"
 )
-if [ -f "$root/Sources/Onboarding/PredictorMetadata.swift" ]; then
-  srcs+=("$root/Sources/Onboarding/PredictorMetadata.swift" "$root/Sources/Onboarding/ValidationMetrics.swift"
-         "$root/Sources/Predictor/RankMetrics.swift"
-         "$root/fuzz/FuzzPredictor.swift")
-else
-  srcs+=("$root/fuzz/FuzzPredictorStub.swift")
-fi
+srcs+=("$root/Sources/Onboarding/PredictorMetadata.swift" "$root/Sources/Onboarding/ValidationMetrics.swift"
+       "$root/Sources/Predictor/RankMetrics.swift"
+       "$root/fuzz/FuzzPredictor.swift")
 # Profiler's CSV row parser (the canary columns and 19-column legacy rows): its files import SearchSpace, which this
 # one-module build compiles in, so the import lines are dropped from copies.
 gen="$out/gen"

@@ -645,7 +645,7 @@ class HelpprofPredictor:
             raise PredictorFileError(f"{path}: {exc}") from None
         self.path = path
 
-    # -- verification (mirrors PredictorMetadata.init and AdaptFlow.loadPredictor in Swift) ---------------------
+    # -- verification (mirrors PredictorMetadata.init and PredictorFile.load in Swift) ---------------------
     def _verify(self, tensors: Dict[str, np.ndarray], metadata: Dict[str, str], raw: Dict[str, bytes],
                 expected_space: Optional[str]) -> None:
         version = verify_format(metadata, FORMAT_NAME, FORMAT_VERSION)

@@ -1,4 +1,3 @@
-import COpenBLAS
 import Foundation
 
 /// Everything about this machine that matters for trusting a latency measurement, collected in one go.
@@ -108,10 +107,7 @@ public struct HostInfo: Codable, Sendable {
                     hardwareCounters: papiCtx.hardwareCounterCount, counters: set.statuses,
                     countersSummary: countersSummary, hardware: hw)
 
-    let blas = OpenBLAS(
-      coreName: openblas_get_corename().map { String(cString: $0) } ?? "unknown",
-      threads: Int(openblas_get_num_threads()),
-      config: openblas_get_config().map { String(cString: $0) } ?? "unknown")
+    let blas = OpenBLASFacts.current
 
     var virt = "none detected"
     if flags.contains("hypervisor") || hw?.virtualized == true {

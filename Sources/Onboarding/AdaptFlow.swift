@@ -1,7 +1,6 @@
 import Foundation
 import Predictor
 import SearchSpace
-import TensorFile
 
 /// One measured architecture used for adaptation or validation.
 public struct ArchMeasurement: Codable, Sendable, Equatable {
@@ -111,22 +110,20 @@ public enum AdaptFlow {
     return out
   }
 
-  /// The architecture key the predictor takes. OFA text without a `w=` item takes `ofaWidth` (the
-  /// predictor's) when given; with one, its own width (checked against the predictor's where it is used).
-  public static func archKey(_ text: String, space: SpaceKind, ofaWidth: OFAWidth? = nil) throws -> ArchKey {
-    switch space {
-    case .nb201: return .nb201(try NB201Cell(archString: text))
-    case .ofa: return .ofa(try ofaConfig(text, defaultWidth: ofaWidth))
+  /// Throws `incompleteProfile` unless every reference of `profile` is measured.
+  public static func checkComplete(_ profile: DeviceProfile, profilePath: String) throws {
+    guard profile.referenceMedians != nil, profile.isComplete else {
+      throw OnboardingError.incompleteProfile(path: profilePath, missing: profile.references.filter { $0.measurement == nil }.count)
     }
   }
 
-  /// Parses OFA config text; without a `w=` item the width is `defaultWidth` (when given).
-  public static func ofaConfig(_ text: String, defaultWidth: OFAWidth?) throws -> OFAConfig {
-    var c = try OFAConfig(text: text)
-    if let defaultWidth, !text.split(whereSeparator: { $0 == " " || $0 == "\t" }).contains(where: { $0.hasPrefix("w=") }) {
-      c.width = defaultWidth
+  /// Throws unless `profile` fits `meta`: the same search space (`wrongSpace`) and exactly the meta-predictor's
+  /// references (`checkReferences`).
+  public static func checkMatches(_ profile: DeviceProfile, meta: MetaPredictor, profilePath: String) throws {
+    guard profile.space == meta.config.space else {
+      throw OnboardingError.wrongSpace(path: profilePath, found: profile.space.rawValue, expected: meta.config.space.rawValue)
     }
-    return c
+    try checkReferences(profile: profile, meta: meta, profilePath: profilePath)
   }
 
   /// Checks the profile measured exactly the meta-predictor's references (same order and text).
@@ -168,20 +165,24 @@ public enum AdaptFlow {
                            seed: UInt64, referenceMs: [Double]? = nil, steps: Int? = nil,
                            spaceMACs: (min: Double, max: Double)? = nil,
                            sources: LatencyDataset? = nil) throws -> AdaptedPredictor {
-    guard profile.space == meta.config.space else {
-      throw OnboardingError.wrongSpace(path: profilePath, found: profile.space.rawValue, expected: meta.config.space.rawValue)
-    }
-    guard let profileMedians = profile.referenceMedians, profile.isComplete else {
-      throw OnboardingError.incompleteProfile(path: profilePath, missing: profile.references.filter { $0.measurement == nil }.count)
-    }
+    try checkComplete(profile, profilePath: profilePath)
+    try checkMatches(profile, meta: meta, profilePath: profilePath)
+    return try adaptChecked(profile: profile, profilePath: profilePath, meta: meta, shots: shots, seed: seed,
+                            referenceMs: referenceMs, steps: steps, spaceMACs: spaceMACs, sources: sources)
+  }
+
+  /// `adapt` after `checkComplete` and `checkMatches` passed (`run` checks them before measuring).
+  static func adaptChecked(profile: DeviceProfile, profilePath: String, meta: MetaPredictor, shots: [ArchMeasurement],
+                           seed: UInt64, referenceMs: [Double]?, steps: Int?,
+                           spaceMACs: (min: Double, max: Double)?, sources: LatencyDataset?) throws -> AdaptedPredictor {
+    let profileMedians = profile.referenceMedians ?? []
     let medians = referenceMs ?? profileMedians
     guard medians.count == profileMedians.count, medians.allSatisfy({ $0 > 0 && $0.isFinite }) else {
       throw OnboardingError.invalidArgument("\(medians.count) reference latencies for \(profileMedians.count) references")
     }
-    try checkReferences(profile: profile, meta: meta, profilePath: profilePath)
     var measurements: [(arch: ArchKey, latencyMs: Double)] = []
     for (r, ms) in zip(meta.referenceArchs, medians) { measurements.append((r, ms)) }
-    for s in shots { measurements.append((try archKey(s.arch, space: profile.space), s.latencyMs)) }
+    for s in shots { measurements.append((try Arch(text: s.arch, space: profile.space), s.latencyMs)) }
     let usedSteps = steps ?? adaptationSteps(for: meta)
     let adapted = try meta.adapt(measurements: measurements, seed: seed, steps: usedSteps)
     guard let spaceMACs else { return adapted }
@@ -189,114 +190,5 @@ public enum AdaptFlow {
     return try withGuardRails(adapted, meta: meta, measurements: measurements,
                               supportMACs: refMACs + shots.map { Double($0.macs) }, spaceMACs: spaceMACs,
                               sources: sources, steps: usedSteps, seed: seed)
-  }
-
-  /// The portable predictor file: the adapted tensors (F32) and the metadata (`PredictorMetadata` keys plus the
-  /// predictor's own keys), sealed with the checksum.
-  public static func predictorFile(_ adapted: AdaptedPredictor, metadata: PredictorMetadata) throws -> TensorFile {
-    let stored = adapted.stored
-    var file = TensorFile()
-    for (name, t) in stored.tensors { file.tensors[name] = try Tensor(floats: t.data, shape: t.shape) }
-    var md = stored.metadata
-    for (k, v) in try metadata.encoded() { md[k] = v }
-    file.metadata = md
-    file.sealChecksum()
-    return file
-  }
-
-  /// Model hyperparameters as JSON (stored as metadata `model`).
-  public static func modelJSON(_ adapted: AdaptedPredictor, metaPredictorID: String) -> String {
-    let c = adapted.config
-    let encoder = c.space == .nb201 ? "gcn" : "mlp"
-    return "{\"encoder\":\"\(encoder)\",\"hidden\":\(c.hidden),\"hw_dim\":\(c.hwDim),\"input_features\":\(c.inputFeatures),"
-      + "\"live_feature\":\(c.liveFeature),\"meta_predictor\":\(HeaderJSON.quote(metaPredictorID)),"
-      + "\"name\":\"help\",\"spec\":\"Sources/Predictor/MODEL.md\"}"
-  }
-
-  /// Target normalisation as JSON (stored as metadata `target_normalisation`).
-  public static func normalisationJSON(_ adapted: AdaptedPredictor) -> String {
-    let n = adapted.normaliser
-    return "{\"a\":\(n.a),\"b\":\(n.b),\"recipe\":\(HeaderJSON.quote(n.recipe.rawValue))}"
-  }
-
-  /// A loaded, verified predictor file.
-  public struct LoadedPredictor {
-    public var predictor: AdaptedPredictor
-    public var metadata: PredictorMetadata
-    public var file: TensorFile
-    /// The file it was loaded from (named in errors).
-    public var path: String = "predictor"
-    /// Predicted ms for architectures given as text (OFA text without `w=` takes the predictor's width).
-    public func predictMs(_ archs: [String]) throws -> [Double] {
-      try predictMs(keys: try archs.map { try AdaptFlow.archKey($0, space: metadata.space, ofaWidth: metadata.ofaWidth) })
-    }
-    /// Predicted ms for architecture keys (no text parsing: the fast path for big batches). An OFA subnet of
-    /// another width than the predictor's is refused (`invalidArgument`): the encoding has no width, so the
-    /// predictor would silently answer for its own width.
-    public func predictMs(keys: [ArchKey]) throws -> [Double] {
-      if let width = metadata.ofaWidth {
-        for k in keys {
-          if case .ofa(let c) = k, c.width != width {
-            throw OnboardingError.invalidArgument(
-              "OFA subnet '\(c.text.prefix(80))' has width \(c.width.rawValue) but this predictor was adapted on width "
-              + "\(width.rawValue) subnets: give w=\(width.rawValue) (or adapt a predictor on w=\(c.width.rawValue) measurements)")
-          }
-        }
-      }
-      do {
-        return try predictor.predictMs(keys)
-      } catch let e as PredictorError {
-        throw OnboardingError.badPredictor(path: path, reason: e.description)
-      }
-    }
-  }
-
-  /// Loads and verifies a predictor file: safetensors structure and finite values, format name and version
-  /// (newer → error), checksum over tensors and metadata, metadata, space (`expectedSpace` when given), exactly
-  /// the expected tensors with the expected shapes, usable normalisation constants that agree with
-  /// `target_normalisation`, and a `hw_embedding` tensor equal to `device_embedding`.
-  public static func loadPredictor(path: String, expectedSpace: SpaceKind? = nil) throws -> LoadedPredictor {
-    let file: TensorFile
-    do {
-      file = try TensorFile.read(path: path)
-    } catch let e as TensorFileError {
-      if case .io(let p, let reason) = e { throw OnboardingError.io(path: p, reason: reason) }
-      throw OnboardingError.badPredictor(path: path,
-                                         reason: FileKind.wrongKindHint(path, expected: "a predictor file") ?? e.description)
-    }
-    let meta = try PredictorMetadata(file: file, source: path, expectedSpace: expectedSpace)
-    let predictor: AdaptedPredictor
-    do {
-      var stored: [String: (shape: [Int], data: [Float])] = [:]
-      for (name, t) in file.tensors {
-        guard t.dtype == .f32 else { throw TensorFileError.wrongDType(name: name, dtype: t.dtype.rawValue, expected: "F32") }
-        stored[name] = (t.shape, t.floatValues())
-      }
-      predictor = try AdaptedPredictor(tensors: stored, metadata: file.metadata)
-    } catch let e as TensorFileError {
-      throw OnboardingError.badPredictor(path: path, reason: e.description)
-    } catch let e as PredictorError {
-      throw OnboardingError.badPredictor(path: path, reason: e.description)
-    }
-    func bad(_ reason: String) -> OnboardingError { .badPredictor(path: path, reason: reason) }
-    guard predictor.config.space == meta.space else {
-      throw bad("model space \(predictor.config.space.rawValue) differs from metadata space \(meta.space.rawValue)")
-    }
-    guard predictor.config.hwDim == meta.referenceArchs.count else {
-      throw bad("hardware embedding has \(predictor.config.hwDim) values but \(meta.referenceArchs.count) reference archs are listed")
-    }
-    guard zip(predictor.normaliser.embedding, meta.deviceEmbedding).allSatisfy({ $0 == Float($1) }) else {
-      throw bad("tensor hw_embedding differs from metadata 'device_embedding'")
-    }
-    let n = predictor.normaliser
-    struct Stated: Decodable { var a: Double; var b: Double; var recipe: String }
-    let stated = try? JSONDecoder().decode(Stated.self, from: Data(meta.targetNormalisationJSON.utf8))
-    // Within 1e-12 relative: Foundation's JSON number parsing is not always correctly rounded.
-    func same(_ x: Double, _ y: Double) -> Bool { abs(x - y) <= 1e-12 * max(1, abs(x)) }
-    guard let stated, same(stated.a, n.a), same(stated.b, n.b), stated.recipe == n.recipe.rawValue else {
-      throw bad("metadata 'target_normalisation' \(meta.targetNormalisationJSON.prefix(120)) disagrees with "
-                + "normalisation \(n.recipe.rawValue), norm_a \(n.a), norm_b \(n.b)")
-    }
-    return LoadedPredictor(predictor: predictor, metadata: meta, file: file, path: path)
   }
 }

@@ -92,9 +92,13 @@ public struct DeviceProfile: Codable, Sendable, Equatable {
   /// Pretty, key-sorted, snake_case JSON (`JSONStyle`; profiles with the older camelCase keys still load).
   public func encoded() throws -> Data { try JSONStyle.encoder().encode(self) }
 
-  /// Writes atomically (temp file + rename).
+  /// Writes atomically (SafeIO's `AtomicFile`: temp file, fsync, rename); errors as `OnboardingError.io`.
   public func write(to path: String) throws {
-    try TensorFileIO.writeAtomically([UInt8](try encoded()), to: path)
+    do {
+      try AtomicFile.write([UInt8](try encoded()), to: path)
+    } catch let e as IOFailure {
+      throw OnboardingError.io(path: path, reason: e.reason)
+    }
   }
 
   /// Reads and validates a profile.

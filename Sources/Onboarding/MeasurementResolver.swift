@@ -50,7 +50,7 @@ public enum MeasurementResolver {
       case .ofa:
         guard let a = r.arch else { throw bad("OFA rows need arch_str (the config text)") }
         let config: OFAConfig
-        do { config = try AdaptFlow.ofaConfig(a, defaultWidth: ofaWidth) } catch {
+        do { config = try OFAConfig(text: a, defaultWidth: ofaWidth) } catch {
           throw bad("arch_str '\(a.prefix(80))' is not an OFA config: \(error)")
         }
         if let ofaWidth, config.width != ofaWidth {

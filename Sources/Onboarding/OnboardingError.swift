@@ -1,10 +1,4 @@
 import Foundation
-#if canImport(SafeIO)
-import SafeIO
-#endif
-#if canImport(TensorFile)
-import TensorFile
-#endif
 
 /// Errors of the onboarding flow (embed, adapt, predict, report). Descriptions name the value and the
 /// expectation.
@@ -28,6 +22,8 @@ public enum OnboardingError: Error, CustomStringConvertible, Equatable {
   case incompleteProfile(path: String, missing: Int)
   /// Bad arguments to a library call.
   case invalidArgument(String)
+  /// An output file that could not be written later (checked before any long work); `code` is the errno.
+  case outputNotWritable(path: String, reason: String, code: Int32)
 
   public var description: String {
     switch self {
@@ -46,6 +42,7 @@ public enum OnboardingError: Error, CustomStringConvertible, Equatable {
     case .incompleteProfile(let path, let missing):
       return "\(path) is incomplete (\(missing) reference architectures unmeasured): run `helpprof embed` again to finish it"
     case .invalidArgument(let reason): return reason
+    case .outputNotWritable(let path, let reason, _): return "cannot write \(path): \(reason)"
     }
   }
 
@@ -60,17 +57,6 @@ public enum OnboardingError: Error, CustomStringConvertible, Equatable {
     case .keyNotFound(let key, let c): return "field \(path(c.codingPath + [key])) is missing"
     case .dataCorrupted(let c): return "field \(path(c.codingPath)): \(c.debugDescription)"
     @unknown default: return "\(error)"
-    }
-  }
-}
-
-/// Atomic file writing for the onboarding files (SafeIO's `AtomicFile`, errors as `OnboardingError.io`).
-public enum TensorFileIO {
-  public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-    do {
-      try AtomicFile.write(bytes, to: path)
-    } catch let e as IOFailure {
-      throw OnboardingError.io(path: path, reason: e.reason)
     }
   }
 }

@@ -53,9 +53,6 @@ public enum ReferenceSet {
 
   /// MACs of an architecture given by text (NB201 arch string on `dataset`, or OFA config).
   public static func macs(_ arch: String, space: SpaceKind, dataset: NB201Dataset = .cifar10) throws -> Int {
-    switch space {
-    case .nb201: return NB201Cost(cell: try NB201Cell(archString: arch), dataset: dataset).macs
-    case .ofa: return try OFACost(config: try OFAConfig(text: arch)).macs
-    }
+    try Arch(text: arch, space: space).macs(dataset: dataset)
   }
 }

@@ -1,3 +1,4 @@
+import Predictor
 import SearchSpace
 
 /// Chooses which architectures to measure for adaptation ("shots") and validation, reproducibly.
@@ -28,28 +29,19 @@ public enum ShotSelection {
     guard pool.count >= count else {
       throw OnboardingError.invalidArgument("\(count) shots requested but only \(pool.count) candidates are available")
     }
+    // Predictor's stratified draw, over positions in `pool` (already in (MACs, key) order).
     var rng = SplitMix64(seed: seed)
-    var out: [Int] = []
-    for s in 0..<count {
-      let lo = s * pool.count / count
-      let hi = (s + 1) * pool.count / count
-      let pick = lo + Int(rng.next() % UInt64(hi - lo))
-      out.append(pool[pick].key)
-    }
-    return out
+    return ShotStrategy.stratified(Array(pool.indices), score: { Double(pool[$0].macs) }, count: count,
+                                   next: { rng.next() }).map { pool[$0].key }
   }
 
   /// `count` distinct keys drawn uniformly (partial Fisher–Yates with `SplitMix64(seed)`), skipping `exclude`.
   public static func uniform(_ keys: [Int], count: Int, seed: UInt64, exclude: Set<Int> = []) throws -> [Int] {
-    var pool = keys.filter { !exclude.contains($0) }
+    let pool = keys.filter { !exclude.contains($0) }
     guard count >= 0, pool.count >= count else {
       throw OnboardingError.invalidArgument("\(count) architectures requested but only \(pool.count) are available")
     }
     var rng = SplitMix64(seed: seed)
-    for i in 0..<count {
-      let j = i + Int(rng.next() % UInt64(pool.count - i))
-      pool.swapAt(i, j)
-    }
-    return Array(pool.prefix(count))
+    return rng.sample(pool, count: count)
   }
 }

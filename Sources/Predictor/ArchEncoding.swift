@@ -1,13 +1,8 @@
 import AutoDiff
 import SearchSpace
 
-/// An architecture of either space, as the predictor's API takes it.
-public enum ArchKey: Hashable, Sendable {
-  /// An NB201 cell.
-  case nb201(NB201Cell)
-  /// An OFA MobileNetV3 subnet.
-  case ofa(OFAConfig)
-}
+/// The predictor's name for SearchSpace's `Arch` (kept so that existing code reads as before).
+public typealias ArchKey = Arch
 
 /// How architectures become network inputs.
 ///

@@ -36,16 +36,6 @@ public enum Profiler {
     try measure(try ArchSelection.nb201(indices: indices), settings: settings, progress: progress).rows
   }
 
-  /// Measures OFA configs (rows get arch_index -1 unless `numbers` gives one per config).
-  public static func measureOFA(configs: [OFAConfig], numbers: [Int]? = nil, settings: ProfileSettings,
-                                progress: ((ProfileProgress) -> Void)? = nil) throws -> [ProfileRow] {
-    if let numbers, numbers.count != configs.count {
-      throw ProfilerError("\(numbers.count) numbers for \(configs.count) OFA configs: expected one per config")
-    }
-    let specs = configs.enumerated().map { ArchSpec.ofa(number: numbers?[$0.offset] ?? -1, config: $0.element) }
-    return try measure(specs, settings: settings, progress: progress).rows
-  }
-
   /// Result of a file-backed profile.
   public struct FileOutcome: Sendable {
     /// Rows measured by this call (not those found in the file).

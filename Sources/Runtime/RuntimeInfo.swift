@@ -1,33 +1,27 @@
 import CKernels
 import COpenBLAS
+import Counters
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Facts for measurement context (OpenBLAS core and threads, SIMD level) and OpenBLAS set-up.
+/// Facts for measurement context (OpenBLAS core and threads, read from Counters' `OpenBLASFacts`; SIMD level) and
+/// OpenBLAS set-up (thread count, core type).
 public enum RuntimeInfo {
-  /// OpenBLAS's kernel core (`openblas_get_corename`), e.g. "Cooperlake", "SkylakeX", "Haswell", "Prescott".
-  public static var openBLASCoreName: String {
-    guard let name = openblas_get_corename() else { return "unknown" }
-    return String(cString: name)
-  }
+  /// OpenBLAS's kernel core, e.g. "Cooperlake", "SkylakeX", "Haswell", "Prescott" (asked of `OpenBLASFacts`, the one
+  /// place that queries OpenBLAS).
+  public static var openBLASCoreName: String { OpenBLASFacts.coreName }
 
-  /// OpenBLAS build string (`openblas_get_config`).
-  public static var openBLASConfig: String {
-    guard let text = openblas_get_config() else { return "unknown" }
-    return String(cString: text)
-  }
-
-  /// Threads OpenBLAS uses now.
-  public static var openBLASThreads: Int { Int(openblas_get_num_threads()) }
+  /// Threads OpenBLAS uses now (`OpenBLASFacts.threads`).
+  public static var openBLASThreads: Int { OpenBLASFacts.threads }
 
   /// SIMD level our kernels dispatch to: "avx512", "avx2+fma" or "portable".
   public static var simdLevel: String { String(cString: ck_simd_level_name()) }
 
   /// Sets OpenBLAS's thread count (only when it differs, so repeated calls are cheap).
   public static func configureOpenBLAS(threads: Int) {
-    if Int(openblas_get_num_threads()) != threads { openblas_set_num_threads(Int32(threads)) }
+    if OpenBLASFacts.threads != threads { openblas_set_num_threads(Int32(threads)) }
   }
 
   /// OpenBLAS cores that are generic fallbacks (SSE-era kernels): 3–5× slower sgemm on a modern x86 CPU.

@@ -24,9 +24,20 @@ public struct RuntimeOptions: Codable, Sendable, Equatable {
     self.seed = seed
   }
 
+  /// Threads a network may use: the one range every command and setting checks (`checkThreads`).
+  public static let threadRange = 1...256
+
+  /// Throws unless `threads` is in `threadRange`, one message for every caller:
+  /// `try RuntimeOptions.checkThreads(0, name: "--threads")` → "--threads 0 out of range: expected 1...256".
+  public static func checkThreads(_ threads: Int, name: String = "threads") throws {
+    guard threadRange.contains(threads) else {
+      throw RuntimeError("\(name) \(threads) out of range: expected \(threadRange.lowerBound)...\(threadRange.upperBound)")
+    }
+  }
+
   /// Throws when a field is out of range.
   func validate() throws {
-    guard (1...256).contains(threads) else { throw RuntimeError("threads \(threads) out of range: expected 1...256") }
+    try Self.checkThreads(threads)
     guard (1...1024).contains(batch) else { throw RuntimeError("batch \(batch) out of range: expected 1...1024") }
   }
 }

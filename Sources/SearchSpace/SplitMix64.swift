@@ -12,6 +12,19 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     return z ^ (z >> 31)
   }
 
+  /// `count` distinct elements of `items` drawn uniformly, in draw order: a partial Fisher–Yates shuffle from the
+  /// front (element i swaps with one of i..<n), the one seeded sampler of helpprof's selections.
+  /// Requires 0 ≤ `count` ≤ `items.count`.
+  public mutating func sample<T>(_ items: [T], count: Int) -> [T] {
+    precondition(count >= 0 && count <= items.count, "sample: \(count) of \(items.count)")
+    var pool = items
+    for i in 0..<count {
+      let j = i + Int(next() % UInt64(pool.count - i))
+      pool.swapAt(i, j)
+    }
+    return Array(pool.prefix(count))
+  }
+
   /// A uniform Float in [-1, 1).
   public mutating func nextSignedUnitFloat() -> Float {
     Float(next() >> 40) / Float(1 << 23) - 1

@@ -9,7 +9,7 @@ import SearchSpace
 private var adaptInterruptRequested: sig_atomic_t = 0
 
 /// `helpprof adapt`: adapt the bundled meta-predictor to this machine → portable predictor file.
-struct AdaptCommand: ParsableCommand {
+struct AdaptCommand: ParsableCommand, JSONOutputHelp {
   static let configuration = CommandConfiguration(
     commandName: "adapt",
     abstract: "Adapt the meta-predictor to this CPU with a few measurements and write a portable predictor file.",
@@ -49,7 +49,7 @@ struct AdaptCommand: ParsableCommand {
   var profileOption: String?
 
   @Option(name: .customLong("space"), help: "Expected search space (nb201 or ofa); default: the profile's.")
-  var spaceName: String?
+  var spaceName: SpaceArgument?
 
   @Option(name: .long, help: "CSV of already measured shots (arch_index/arch_str, latency_ms).")
   var measurements: String?
@@ -73,11 +73,11 @@ struct AdaptCommand: ParsableCommand {
   var outOption: String?
 
   var profile: String {
-    profileOption ?? (spaceName.flatMap { SpaceKind(rawValue: $0.lowercased()) } == .ofa ? "device-ofa.json" : "device.json")
+    profileOption ?? (spaceName?.kind == .ofa ? "device-ofa.json" : "device.json")
   }
 
-  @Flag(name: .long, help: "Print the result as JSON on stdout.")
-  var json = false
+  static let jsonHelp: ArgumentHelp = "Print the result as JSON on stdout."
+  @OptionGroup var output: JSONOutput<AdaptCommand>
 
   @Flag(name: .long, help: "No progress or summary.")
   var quiet = false
@@ -85,7 +85,7 @@ struct AdaptCommand: ParsableCommand {
   func validate() throws {
     guard (1...1000).contains(shots) else { throw fail("--shots \(shots): expected 1...1000", HelpExit.usage) }
     guard (0...15_000).contains(validateCount) else { throw fail("--validate \(validateCount): expected 0...15000", HelpExit.usage) }
-    if let s = spaceName { _ = try parseSpace(s) }
+    _ = try spaceName?.resolved()
     if let n = steps { try requireInRange("--steps", n, Limits.adaptationSteps, "the bundled models adapt in 4") }
   }
 
@@ -118,167 +118,61 @@ struct AdaptCommand: ParsableCommand {
   }
 
   private func execute() throws {
-    let t0 = Date()
-    guard FileManager.default.fileExists(atPath: profile) else {
-      throw fail("device profile \(profile) not found: run `helpprof embed` first (or pass --profile)", HelpExit.usage)
-    }
-    let dp = try DeviceProfile.read(path: profile)
-    let out = outOption ?? (dp.space == .ofa ? "device-ofa.helpp" : "device.helpp")
-    try requireWritable("--out", out)  // before measuring, not after
-    if validateCount > 0 { try requireWritable("--out", out + ".validation.csv") }
-    if let s = spaceName, let want = SpaceKind(rawValue: s.lowercased()), want != dp.space {
-      throw OnboardingError.wrongSpace(path: profile, found: dp.space.rawValue, expected: want.rawValue)
-    }
-    guard dp.isComplete else {
-      throw OnboardingError.incompleteProfile(path: profile, missing: dp.references.filter { $0.measurement == nil }.count)
-    }
-    let meta: MetaPredictor
-    if let path = metaPredictor {
-      meta = try MetaPredictor.load(path: path)
-      guard meta.config.space == dp.space else {
-        throw OnboardingError.wrongSpace(path: profile, found: dp.space.rawValue, expected: meta.config.space.rawValue)
-      }
-    } else {
-      meta = try MetaPredictorCatalog.bundled(space: dp.space)
-    }
-    try AdaptFlow.checkReferences(profile: dp, meta: meta, profilePath: profile)
-    let dataset = NB201Dataset(rawValue: dp.settings.dataset ?? "") ?? .cifar10
-    let settings = Embedder.profileSettings(for: dp)
+    var request = AdaptFlow.Request(profilePath: profile, helpprofVersion: HelpProf.version)
+    request.expectedSpace = spaceName?.kind
+    request.shots = shots
+    request.measurementsPath = measurements
+    request.validationCount = validateCount
+    request.profileReferences = profileReferences
+    request.seed = seed
+    request.steps = steps
+    request.metaPredictorPath = metaPredictor
+    request.outPath = outOption
     signal(SIGINT) { _ in
       adaptInterruptRequested = 1
       signal(SIGINT, SIG_DFL)
     }
-    let stop = { adaptInterruptRequested != 0 }
-
-    // Choose what to measure: shots (unless they come from a file), validation archs, and the references again.
-    let pool = try AdaptFlow.pool(space: dp.space, dataset: dataset)
-    let refTexts = dp.references.map(\.arch)
-    var picks: [PoolArch] = []
-    var fileShots: [ArchMeasurement] = []
-    let strategy: String
-    if let csv = measurements {
-      let rows = try MeasurementsCSV.read(path: csv)
-      fileShots = try AdaptFlow.shotsFromCSV(rows, space: dp.space, count: shots, seed: seed, references: refTexts,
-                                             dataset: dataset, source: csv)
-      strategy = AdaptFlow.fileStrategy
-    } else {
-      picks = try AdaptFlow.chooseShots(pool: pool, count: shots, seed: seed, references: refTexts)
-      strategy = AdaptFlow.stratifiedStrategy
-    }
-    let exclude = Set(picks.map(\.arch) + fileShots.map(\.arch) + refTexts.map(\.arch))
-    let validation = validateCount > 0
-      ? try AdaptFlow.chooseValidation(pool: pool, count: validateCount, seed: seed &+ 1, exclude: exclude) : []
-    let remeasure = measurements == nil && !profileReferences
-    let refPool = try dp.references.map { r in
-      PoolArch(index: r.arch.index, arch: r.arch.arch, macs: try ReferenceSet.macs(r.arch.arch, space: dp.space, dataset: dataset))
-    }
-    // One interleaved session for references and shots, with the embed's reference-grade budget (load or clock
-    // drift hits them alike); the validation archs in a second session with the profiler's own budget. Both are
-    // scaled by the machine's recorded canary baseline, so they share one scale.
-    let session = AdaptFlow.interleaved((remeasure ? refPool : []) + picks, seed: seed &+ 2)
-    let validationSession = AdaptFlow.interleaved(validation, seed: seed &+ 3)
-    let tMeasure = Date()
-    var measured: [String: Double] = [:]
-    var sessionRows: [ProfileRow] = []
-    for (archs, s, label) in [(session, settings, "measure"),
-                              (validationSession, Embedder.profileSettings(for: dp, referenceGrade: false), "validate")]
-    where !archs.isEmpty {
-      let bar = quiet ? nil : ProgressBar(label: label, total: archs.count)
-      let ms = try Embedder.archMeasurer(settings: s, shouldStop: stop, onRows: { sessionRows += $0 }) { p in
+    let o = try AdaptFlow.run(request) { archs, settings in
+      let bar = quiet ? nil : ProgressBar(label: "measure", total: archs.count)
+      let m = try AdaptFlow.profilerMeasure(shouldStop: { adaptInterruptRequested != 0 }) { p in
         bar?.show(done: p.done, detail: ProgressPrinter.eta(p))
-      }(archs)
+      }(archs, settings)
       bar?.finish()
-      for (a, v) in zip(archs, ms) { measured[a.arch] = v }
+      return m
     }
-    let measureSeconds = Date().timeIntervalSince(tMeasure)
-    func latency(_ a: PoolArch) throws -> Double {
-      guard let v = measured[a.arch] else { throw OnboardingError.badMeasurement("\(a.arch) was not measured") }
-      return v
-    }
-    let shotList = measurements == nil
-      ? try picks.map { ArchMeasurement(index: $0.index, arch: $0.arch, latencyMs: try latency($0), macs: $0.macs) } : fileShots
-    let referenceMs = remeasure ? try refPool.map(latency) : (dp.referenceMedians ?? [])
-    let refKeys = Set(refPool.map(\.arch))
-    let quality = remeasure
-      ? Embedder.quality(sessionRows.filter { refKeys.contains($0.archString) }, settings: settings)
-      : dp.measurementQuality
-
-    // Adapt.
-    let tAdapt = Date()
-    // Guard rails (issue #13): clamp range from the pool's MACs; NB201: LOO blend with ridge on the public tables.
-    let poolMACs = pool.map { Double($0.macs) }
-    let sourceTables = dp.space == .nb201
-      ? try? LatencyDataset(space: .nb201, directory: try LatencyDataset.locate(explicit: nil)) : nil
-    let adapted = try AdaptFlow.adapt(profile: dp, profilePath: profile, meta: meta, shots: shotList, seed: seed,
-                                      referenceMs: referenceMs, steps: steps,
-                                      spaceMACs: (poolMACs.min() ?? 0, poolMACs.max() ?? 0), sources: sourceTables)
-    let adaptSeconds = Date().timeIntervalSince(tAdapt)
-
-    // Validate (measured above, never used for adaptation).
-    var summary: PredictorMetadata.ValidationSummary?
-    var validationCSV: String?
-    if !validation.isEmpty {
-      let truth = try validation.map(latency)
-      let predicted = try adapted.predictMs(try validation.map { try AdaptFlow.archKey($0.arch, space: dp.space) })
-      let metrics = try ValidationMetrics(predicted: predicted, measured: truth)
-      summary = .init(metrics: metrics, seed: seed &+ 1)
-      var text = "arch_index,arch_str,latency_ms,predicted_ms\n"
-      for (a, (m, p)) in zip(validation, zip(truth, predicted)) {
-        text += "\(a.index),\(MeasurementsCSV.quote(a.arch)),\(m),\(p)\n"
-      }
-      validationCSV = out + ".validation.csv"
-      try writeAtomically(Data(text.utf8), to: out + ".validation.csv")
-    }
-
-    // Write.
-    let metaID = MetaPredictorCatalog.id(of: meta)
-    let shotArchs = shotList.map { PredictorMetadata.ShotArch(index: $0.index, arch: $0.arch, latencyMs: $0.latencyMs) }
-    let md = PredictorMetadata(
-      space: dp.space, modelJSON: AdaptFlow.modelJSON(adapted, metaPredictorID: metaID),
-      targetNormalisationJSON: AdaptFlow.normalisationJSON(adapted), referenceArchs: dp.references.map(\.arch),
-      referenceLatencyMs: referenceMs, deviceEmbedding: adapted.normaliser.embedding.map(Double.init),
-      host: dp.host,
-      provenance: .init(helpprofVersion: HelpProf.version, metaPredictorID: metaID, shots: shotList.count, seed: seed,
-                        shotStrategy: strategy, shotArchs: shotArchs, settings: dp.settings,
-                        createdAt: DeviceProfile.timestamp(),
-                        referenceSource: remeasure ? "remeasured-with-shots" : "profile"),
-      validation: summary)
-    var file = try AdaptFlow.predictorFile(adapted, metadata: md)
-    // One key beside PredictorMetadata's; the checksum covers all metadata, so seal again after adding it.
-    if let q = quality {
-      file.metadata["measurement_quality"] = try q.json()
-      file.sealChecksum()
-    }
-    try file.write(to: out)
-    let total = Date().timeIntervalSince(t0)
-
-    let result = Result(out: out, space: dp.space.rawValue, shots: shotArchs, shotStrategy: strategy, seed: seed,
-                        referenceSource: remeasure ? "remeasured-with-shots" : "profile",
-                        seconds: .init(measure: measureSeconds, adapt: adaptSeconds, total: total),
-                        validation: summary.map { ValidationJSON($0.metrics) }, validationCSV: validationCSV,
-                        measurementQuality: quality)
-    if !quiet, json, let w = quality?.warningLine { note(w) }
-    if json {
+    let shotArchs = o.shots.map { PredictorMetadata.ShotArch(index: $0.index, arch: $0.arch, latencyMs: $0.latencyMs) }
+    let result = Result(out: o.out, space: o.space.rawValue, shots: shotArchs, shotStrategy: o.shotStrategy, seed: o.seed,
+                        referenceSource: o.referenceSource,
+                        seconds: .init(measure: o.measureSeconds, adapt: o.adaptSeconds, total: o.totalSeconds),
+                        validation: o.validation.map { ValidationJSON($0.metrics) }, validationCSV: o.validationCSV,
+                        measurementQuality: o.quality)
+    if !quiet, output.json, let w = o.quality?.warningLine { note(w) }
+    if output.json {
       try printJSON(result)
     } else if !quiet {
-      var lines = ["predictor \(out) (\(dp.space.rawValue), \(shotList.count) shots \(strategy), seed \(seed), meta-predictor \(metaID))",
-                   String(format: "time: measured %d archs (%@) in %.1f s, adapt %.2f s, total %.1f s",
-                          session.count + validationSession.count,
-                          remeasure ? "references again + shots, interleaved, then validation" : "shots, then validation",
-                          measureSeconds, adaptSeconds, total)]
-      if let m = summary?.metrics {
-        lines.append(String(format: "validation on %d archs: Spearman %.4f, Kendall %.4f, MAPE %.2f %%, within ±10 %% %.1f %%, within ±5 %% %.1f %%",
-                            m.count, m.spearman, m.kendall, m.mapePercent, m.within10Percent, m.within5Percent))
-        lines.append("validation measurements: \(validationCSV ?? "")  (helpprof report --predictor \(out) --measurements \(validationCSV ?? ""))")
-      }
-      if let q = quality {
-        lines.append(q.summaryLine)
-        if let w = q.warningLine { lines.append(w) }
-      }
-      lines.append(dp.space == .nb201
-        ? "next: helpprof predict --predictor \(out) --index 1462   |   python3 tools/helpprof_predictor.py \(out) --index 1462"
-        : "next: helpprof predict --predictor \(out) --config '\(shotList.first?.arch ?? "r=224 d=... ks=... e=...")'")
-      print(lines.joined(separator: "\n"))
+      print(Self.summary(o))
     }
+  }
+
+  /// Human summary: the file, the timing, validation metrics, measurement quality, what to run next.
+  static func summary(_ o: AdaptFlow.Outcome) -> String {
+    let remeasured = o.referenceSource != "profile"
+    var lines = ["predictor \(o.out) (\(o.space.rawValue), \(o.shots.count) shots \(o.shotStrategy), seed \(o.seed), meta-predictor \(o.metaPredictorID))",
+                 String(format: "time: measured %d archs (%@) in %.1f s, adapt %.2f s, total %.1f s", o.measuredCount,
+                        remeasured ? "references again + shots, interleaved, then validation" : "shots, then validation",
+                        o.measureSeconds, o.adaptSeconds, o.totalSeconds)]
+    if let m = o.validation?.metrics {
+      lines.append(String(format: "validation on %d archs: Spearman %.4f, Kendall %.4f, MAPE %.2f %%, within ±10 %% %.1f %%, within ±5 %% %.1f %%",
+                          m.count, m.spearman, m.kendall, m.mapePercent, m.within10Percent, m.within5Percent))
+      lines.append("validation measurements: \(o.validationCSV ?? "")  (helpprof report --predictor \(o.out) --measurements \(o.validationCSV ?? ""))")
+    }
+    if let q = o.quality {
+      lines.append(q.summaryLine)
+      if let w = q.warningLine { lines.append(w) }
+    }
+    lines.append(o.space == .nb201
+      ? "next: helpprof predict --predictor \(o.out) --index 1462   |   python3 tools/helpprof_predictor.py \(o.out) --index 1462"
+      : "next: helpprof predict --predictor \(o.out) --config '\(o.shots.first?.arch ?? "r=224 d=... ks=... e=...")'")
+    return lines.joined(separator: "\n")
   }
 }

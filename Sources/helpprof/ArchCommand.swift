@@ -25,7 +25,7 @@ struct ArchCommand: ParsableCommand {
 
 extension ArchCommand {
   /// `helpprof arch nb201`.
-  struct NB201: ParsableCommand {
+  struct NB201: ParsableCommand, JSONOutputHelp {
     static let configuration = CommandConfiguration(
       commandName: "nb201",
       abstract: "Show one NAS-Bench-201 cell: index, arch string, ops, connectivity, live edges, MACs, params.",
@@ -49,8 +49,8 @@ extension ArchCommand {
     @Option(name: .long, help: "cifar10, cifar100 or ImageNet16-120 (fixes input size and classes).")
     var dataset = NB201Dataset.cifar10.rawValue
 
-    @Flag(name: .long, help: "Print JSON instead of text.")
-    var json = false
+    static let jsonHelp: ArgumentHelp = "Print JSON instead of text."
+    @OptionGroup var output: JSONOutput<NB201>
 
     func run() throws {
       guard let dataset = NB201Dataset(rawValue: dataset) else {
@@ -75,12 +75,12 @@ extension ArchCommand {
         throw fail(error.message)
       }
       let report = NB201Report(cell: cell, dataset: dataset)
-      if json { try printJSON(report) } else { print(report.text) }
+      if output.json { try printJSON(report) } else { print(report.text) }
     }
   }
 
   /// `helpprof arch ofa`.
-  struct OFA: ParsableCommand {
+  struct OFA: ParsableCommand, JSONOutputHelp {
     static let configuration = CommandConfiguration(
       commandName: "ofa",
       abstract: "Validate or sample OFA MobileNetV3 subnets and show their MACs, params and HELP encoding.",
@@ -117,8 +117,8 @@ extension ArchCommand {
     @Option(name: .long, help: "Width multiplier 1.0 or 1.2 (for --sample, default 1.2 like the profiles and predictors; and for --config text without w=).")
     var width: String?
 
-    @Flag(name: .long, help: "Print JSON instead of text.")
-    var json = false
+    static let jsonHelp: ArgumentHelp = "Print JSON instead of text."
+    @OptionGroup var output: JSONOutput<OFA>
 
     func run() throws {
       var configs: [OFAConfig]
@@ -143,7 +143,7 @@ extension ArchCommand {
       let reports = try configs.map { config -> OFAReport in
         do { return try OFAReport(config: config) } catch let error as SearchSpaceError { throw fail(error.message) }
       }
-      if json {
+      if output.json {
         if sample != nil { try printJSON(reports) } else if let one = reports.first { try printJSON(one) }
       } else {
         print(reports.map(\.text).joined(separator: "\n\n"))

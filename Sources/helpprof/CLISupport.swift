@@ -76,9 +76,14 @@ func requireWritable(_ option: String, _ path: String) throws {
   do {
     try AtomicFile.checkWritable(path)
   } catch let e as IOFailure {
-    let code = e.code == ENAMETOOLONG || e.code == EISDIR || e.code == ENOENT || e.code == ENOTDIR ? HelpExit.usage : HelpExit.failure
-    throw fail("\(option) \(path): \(e.reason)", code)
+    throw fail("\(option) \(path): \(e.reason)", writableExitCode(e.code))
   }
+}
+
+/// 64 for an output name that cannot work (too long, a folder, a missing folder), 1 for a folder that cannot be
+/// written now.
+func writableExitCode(_ errno: Int32) -> ExitCode {
+  errno == ENAMETOOLONG || errno == EISDIR || errno == ENOENT || errno == ENOTDIR ? HelpExit.usage : HelpExit.failure
 }
 
 /// Caps on options whose cost grows without bound.

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Counters
 import Foundation
 import Onboarding
 import Profiler
@@ -10,7 +9,7 @@ import SafeIO
 private var embedInterruptRequested: sig_atomic_t = 0
 
 /// `helpprof embed`: measure the meta-predictor's reference architectures → device profile JSON.
-struct EmbedCommand: ParsableCommand {
+struct EmbedCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
   static let configuration = CommandConfiguration(
     commandName: "embed",
     abstract: "Measure the reference architectures on this CPU and write the device profile (hardware embedding).",
@@ -37,16 +36,14 @@ struct EmbedCommand: ParsableCommand {
       """)
 
   @Option(name: .customLong("space"), help: "Search space: nb201 or ofa.")
-  var spaceName: String = "nb201"
+  var spaceName: SpaceArgument = .nb201
 
   @Option(name: .long, help: "NB201 dataset whose networks are measured: cifar10, cifar100, ImageNet16-120.")
   var dataset: String?
 
-  @Option(name: .long, help: "Kernel configuration (see `helpprof run --help`).")
-  var kernels: String = "default"
-
-  @Option(name: .long, help: "Threads per forward pass.")
-  var threads: Int = 1
+  static let kernelsHelp: ArgumentHelp = "Kernel configuration (see `helpprof run --help`)."
+  static let threadsHelp: ArgumentHelp = "Threads per forward pass."
+  @OptionGroup var runtime: RuntimeChoice<EmbedCommand>
 
   @Option(name: .long, help: "Time cap per reference architecture in seconds (default 2; smaller is faster but noisier).")
   var maxSecondsPerArch: Double?
@@ -60,17 +57,16 @@ struct EmbedCommand: ParsableCommand {
   @Flag(name: .long, help: "Ignore an existing profile at --out and measure everything again.")
   var fresh = false
 
-  @Flag(name: .long, help: "Print the profile as JSON on stdout.")
-  var json = false
+  static let jsonHelp: ArgumentHelp = "Print the profile as JSON on stdout."
+  @OptionGroup var output: JSONOutput<EmbedCommand>
 
   @Flag(name: .long, help: "No progress bar or summary.")
   var quiet = false
 
-  var space: SpaceKind { SpaceKind(rawValue: spaceName.lowercased()) ?? .nb201 }
+  var space: SpaceKind { spaceName.kind ?? .nb201 }
 
   func validate() throws {
-    _ = try parseSpace(spaceName)
-    guard (1...256).contains(threads) else { throw fail("--threads \(threads): expected 1...256", HelpExit.usage) }
+    _ = try spaceName.resolved()
     if let n = samples { try requireInRange("--samples", n, 3...100_000) }
   }
 
@@ -87,52 +83,44 @@ struct EmbedCommand: ParsableCommand {
   }
 
   private func execute() throws {
-    let settings = Embedder.profileSettings(space: space, dataset: dataset, kernels: kernels, threads: threads,
-                                            maxSecondsPerArch: maxSecondsPerArch, maxSamples: samples)
-    try settings.validate()
-    _ = try RuntimeWorkload.options(settings)  // an unknown --kernels fails here, before a profile is started
-    let refs = try MetaPredictorCatalog.referenceArchs(space: space)
-    let host = HostSummary(HostInfo.collect(sampleSeconds: 0.2, counters: []))
-    let fresh = DeviceProfile(
-      space: space, host: host,
-      settings: EmbedSettings(kernels: kernels, threads: threads, batch: 1,
-                              dataset: space == .nb201 ? settings.dataset : nil,
-                              protocolSummary: Embedder.protocolSummary(settings),
-                              metaPredictorID: try MetaPredictorCatalog.id(space: space),
-                              maxSecondsPerArch: maxSecondsPerArch, maxSamples: samples),
-      references: refs, helpprofVersion: HelpProf.version)
-    var session = try EmbedSession(path: outPath, fresh: fresh, restart: self.fresh)
-    let total = refs.count
-    let bar = quiet ? nil : ProgressBar(label: "embed \(space.rawValue)", total: total)
-    if session.resumedCount > 0, !quiet {
-      note("resuming \(outPath): \(session.resumedCount)/\(total) references already measured")
-    }
-    bar?.show(done: session.resumedCount, detail: "")
+    var request = EmbedFlow.Request(outPath: outPath, helpprofVersion: HelpProf.version)
+    request.space = space
+    request.dataset = dataset
+    request.kernels = runtime.kernels
+    request.threads = runtime.threads
+    request.maxSecondsPerArch = maxSecondsPerArch
+    request.maxSamples = samples
+    request.restart = fresh
     signal(SIGINT) { _ in
       embedInterruptRequested = 1
       signal(SIGINT, SIG_DFL)
     }
-    let start = Date()
-    let already = session.resumedCount
-    let measurer = Embedder.measurer(settings: settings, shouldStop: { embedInterruptRequested != 0 }) { p in
-      let ms = p.lastRow.map { String(format: "%@ %.3f ms", String($0.archIndex), $0.latencyMs) } ?? ""
-      bar?.show(done: already + p.done, detail: ms + ", " + ProgressPrinter.eta(p))
-    }
-    let profile: DeviceProfile
+    var bar: ProgressBar?
+    var total = 0
+    let outcome: EmbedFlow.Outcome
     do {
-      profile = try session.run(measurer)
+      outcome = try EmbedFlow.run(request) { settings, resumed, count in
+        total = count
+        bar = quiet ? nil : ProgressBar(label: "embed \(space.rawValue)", total: count)
+        if resumed > 0, !quiet { note("resuming \(outPath): \(resumed)/\(count) references already measured") }
+        bar?.show(done: resumed, detail: "")
+        return Embedder.measurer(settings: settings, shouldStop: { embedInterruptRequested != 0 }) { [bar] p in
+          let ms = p.lastRow.map { String(format: "%@ %.3f ms", String($0.archIndex), $0.latencyMs) } ?? ""
+          bar?.show(done: resumed + p.done, detail: ms + ", " + ProgressPrinter.eta(p))
+        }
+      }
     } catch OnboardingError.incompleteProfile(let path, let missing) where embedInterruptRequested != 0 {
       bar?.finish()
       throw fail("interrupted: \(total - missing)/\(total) references saved in \(path); "
                  + "run the same command again to resume", ExitCode(130))
     }
     bar?.finish()
-    let seconds = Date().timeIntervalSince(start)
-    if !quiet, json, let w = profile.measurementQuality?.warningLine { note(w) }
-    if json {
+    let profile = outcome.profile
+    if !quiet, output.json, let w = profile.measurementQuality?.warningLine { note(w) }
+    if output.json {
       try printJSON(profile)
     } else if !quiet {
-      print(EmbedCommand.summary(profile, path: outPath, seconds: seconds, resumed: already))
+      print(EmbedCommand.summary(profile, path: outPath, seconds: outcome.seconds, resumed: outcome.resumed))
     }
   }
 
@@ -158,14 +146,6 @@ struct EmbedCommand: ParsableCommand {
     lines.append("next: helpprof adapt --shots 10 --profile \(path)")
     return lines.joined(separator: "\n")
   }
-}
-
-/// Parses a --space value.
-func parseSpace(_ text: String) throws -> SpaceKind {
-  guard let s = SpaceKind(rawValue: text.lowercased()) else {
-    throw fail("--space '\(text)': expected nb201 or ofa", HelpExit.usage)
-  }
-  return s
 }
 
 /// Writes one line to stderr.

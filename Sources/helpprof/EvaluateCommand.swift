@@ -7,7 +7,7 @@ import TensorFile
 
 /// `helpprof evaluate`: few-shot accuracy of a meta-predictor on HELP's meta-test devices (or a given device),
 /// with MACs and ridge baselines on the same measurement draws.
-struct EvaluateCommand: ParsableCommand {
+struct EvaluateCommand: ParsableCommand, JSONOutputHelp {
   static let configuration = CommandConfiguration(
     commandName: "evaluate",
     abstract: "Evaluate a meta-predictor's few-shot accuracy on unseen devices (Spearman, Kendall, MAPE, ±10 %).",
@@ -25,7 +25,7 @@ struct EvaluateCommand: ParsableCommand {
         helpprof evaluate --space nb201 --split help --protocol honest --budget 20 --seeds 5 --json
       """)
 
-  @Option(help: "Search space: nb201 or ofa.") var space: String = "nb201"
+  @Option(help: "Search space: nb201 or ofa.") var space: SpaceArgument = .nb201
   @Option(help: "Device split: help (HELP's meta-test devices, sources = every other public device) or a family split (NB201: gpus-to-others, phones-cpus-to-gpus, batch1-to-large-batch; pass a --model meta-trained with `meta-train --split` of the same name). Targets = the split's test devices, ridge sources = its train devices.")
   var split: String = "help"
   @Option(help: "Reference archs to treat as not measured (comma-separated dataset indices); they are imputed by ridge through the source devices, and their budget goes to shots.")
@@ -43,10 +43,11 @@ struct EvaluateCommand: ParsableCommand {
   var extraSources: String?
   @Option(help: "How the honest protocol picks the shots besides the references: random (HELP), macs (one per MACs stratum) or predicted (one per stratum of the zero-shot prediction from the references).")
   var shotSelection: String = "random"
-  @Flag(help: "Print JSON.") var json = false
+  static let jsonHelp: ArgumentHelp = "Print JSON."
+  @OptionGroup var output: JSONOutput<EvaluateCommand>
 
   func run() throws {
-    guard let kind = SpaceKind(rawValue: space) else { throw fail("--space \(space): expected nb201 or ofa") }
+    let kind = try space.resolved()
     guard DeviceSplit.names.contains(split) else { throw fail("--split \(split): expected one of \(DeviceSplit.names.joined(separator: ", "))") }
     guard let proto = EvaluationProtocol(rawValue: protocolName) else { throw fail("--protocol \(protocolName): expected honest or help") }
     guard seeds > 0, shots >= 0 else { throw fail("--seeds must be > 0 and --shots ≥ 0") }
@@ -154,6 +155,6 @@ struct EvaluateCommand: ParsableCommand {
     report.shotSelection = strategy.rawValue
     report.split = split
     report.adaptation = choices
-    if json { try printJSON(report) } else { report.printTable() }
+    if output.json { try printJSON(report) } else { report.printTable() }
   }
 }

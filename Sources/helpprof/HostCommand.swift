@@ -3,7 +3,7 @@ import Counters
 import Foundation
 
 /// `helpprof host`: what this machine is, and whether its timings can be trusted.
-struct HostCommand: ParsableCommand {
+struct HostCommand: ParsableCommand, JSONOutputHelp {
   static let configuration = CommandConfiguration(
     commandName: "host",
     abstract: "Describe this machine for latency measurement: CPU, caches, OpenBLAS, PAPI counters, load, warnings.",
@@ -20,8 +20,8 @@ struct HostCommand: ParsableCommand {
         helpprof host --json --sample-seconds 1
       """)
 
-  @Flag(name: .long, help: "Print JSON instead of text.")
-  var json = false
+  static let jsonHelp: ArgumentHelp = "Print JSON instead of text."
+  @OptionGroup var output: JSONOutput<HostCommand>
 
   @Option(name: .long, help: "Seconds to sample other processes' CPU use (0 to skip).")
   var sampleSeconds: Double = 0.25
@@ -42,7 +42,7 @@ struct HostCommand: ParsableCommand {
   func run() throws {
     let info = HostInfo.collect(sampleSeconds: sampleSeconds,
                                 counters: counters.isEmpty ? CounterSet.defaultEvents : counters)
-    if json {
+    if output.json {
       try printJSON(info)
     } else {
       print(info.textReport)

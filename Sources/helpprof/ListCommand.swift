@@ -4,7 +4,7 @@ import Predictor
 import SearchSpace
 
 /// `helpprof list`: what ships with helpprof — the bundled meta-predictors and the public devices.
-struct ListCommand: ParsableCommand {
+struct ListCommand: ParsableCommand, JSONOutputHelp {
   static let configuration = CommandConfiguration(
     commandName: "list",
     abstract: "List the bundled meta-predictors (name, space, recipe) and the public devices of the datasets.",
@@ -15,7 +15,8 @@ struct ListCommand: ParsableCommand {
       """)
 
   @Option(help: "Datasets folder (default: profiles/datasets, found as `evaluate` finds it).") var dataDir: String?
-  @Flag(help: "Print JSON.") var json = false
+  static let jsonHelp: ArgumentHelp = "Print JSON."
+  @OptionGroup var output: JSONOutput<ListCommand>
 
   struct Model: Encodable {
     var space: String
@@ -68,7 +69,7 @@ struct ListCommand: ParsableCommand {
         listing.notes.append("\(space.rawValue) datasets: \(error)")
       }
     }
-    if json { return try printJSON(listing) }
+    if output.json { return try printJSON(listing) }
     var lines = ["bundled meta-predictors:"]
     for m in listing.metaPredictors {
       lines.append("  \(m.space)  \(m.name): \(m.recipe) recipe, \(m.normalisation) targets"

@@ -39,7 +39,7 @@ struct MetaTrainCommand: ParsableCommand {
           --out nb201-ens3.safetensors
       """)
 
-  @Option(help: "Search space: nb201 or ofa.") var space: String = "nb201"
+  @Option(help: "Search space: nb201 or ofa.") var space: SpaceArgument = .nb201
   @Option(help: "Random seed (initialisation and task sampling).") var seed: UInt64 = 1
   @Option(help: "Number of meta-training episodes (each: meta-batch devices, Adam step).") var episodes: Int?
   @Flag(help: "First-order Meta-SGD (inner gradients treated as constants).") var firstOrder = false
@@ -71,7 +71,7 @@ struct MetaTrainCommand: ParsableCommand {
 
   func run() throws {
     if let combine { return try combineModels(combine) }
-    guard let kind = SpaceKind(rawValue: space) else { throw fail("--space \(space): expected nb201 or ofa") }
+    let kind = try space.resolved()
     guard episodes.map({ $0 > 0 }) ?? true else { throw fail("--episodes must be positive") }
     guard metaBatch > 0, shots >= 0 else { throw fail("--meta-batch must be > 0 and --shots ≥ 0") }
     guard (1...16).contains(innerSteps) else { throw fail("--inner-steps \(innerSteps): expected 1...16") }

@@ -12,9 +12,15 @@ extension OnboardingError {
       return HelpExit.usage
     case .io, .badMeasurement:
       return HelpExit.failure
+    case .outputNotWritable(_, _, let code):
+      return writableExitCode(code)
     }
   }
 
-  /// Prints the one-line error and returns its exit code, for `throw e.reported()`.
-  func reported() -> ExitCode { fail(description, exitCode) }
+  /// Prints the one-line error and returns its exit code, for `throw e.reported()`. An unwritable output is named
+  /// by its option, as `requireWritable` does: "--out PATH: reason".
+  func reported() -> ExitCode {
+    if case .outputNotWritable(let path, let reason, _) = self { return fail("--out \(path): \(reason)", exitCode) }
+    return fail(description, exitCode)
+  }
 }

@@ -1,13 +1,12 @@
 import ArgumentParser
 import Foundation
-import CSys
 import Onboarding
 import Predictor
 import SearchSpace
 import SafeIO
 
 /// `helpprof predict`: latency predictions from a predictor file.
-struct PredictCommand: ParsableCommand {
+struct PredictCommand: ParsableCommand, JSONOutputHelp {
   static let configuration = CommandConfiguration(
     commandName: "predict",
     abstract: "Predict latency (ms) on the adapted device for one or many architectures.",
@@ -45,8 +44,8 @@ struct PredictCommand: ParsableCommand {
   @Flag(name: .long, help: "All 15,625 NB201 cells.")
   var all = false
 
-  @Flag(name: .long, help: "Print JSON.")
-  var json = false
+  static let jsonHelp: ArgumentHelp = "Print JSON."
+  @OptionGroup var output: JSONOutput<PredictCommand>
 
   @Flag(name: .long, help: "Print CSV: arch_index,arch_str,predicted_ms (arch_index empty for OFA configs).")
   var csv = false
@@ -55,10 +54,7 @@ struct PredictCommand: ParsableCommand {
   var out: String?
 
   func run() throws {
-    // The forward pass runs in batches whose activations (MBs) glibc would otherwise mmap and unmap per batch,
-    // paying first-touch page faults each time; kept on the heap, later batches reuse the same pages.
-    // All 15,625 NB201 archs, whole process: 0.182 s -> 0.145 s (perf stat -r 10, pinned). A speed hint only.
-    _ = csys_keep_heap(256 << 20)
+    AdaptedPredictor.keepBatchBuffersOnHeap()
     do {
       try execute()
     } catch let e as OnboardingError {
@@ -70,67 +66,62 @@ struct PredictCommand: ParsableCommand {
     guard !index.isEmpty || !arch.isEmpty || !config.isEmpty || archsFile != nil || all else {
       throw fail("nothing to predict: give --index, --arch, --config, --archs-file or --all", HelpExit.usage)
     }
-    let loaded = try AdaptFlow.loadPredictor(path: predictor)
+    let loaded = try PredictorFile.load(path: predictor)
     let space = loaded.metadata.space
     let width = loaded.metadata.ofaWidth
-    var items: [(index: Int?, arch: String)] = []
+    var items: [(index: Int?, arch: Arch)] = []
     func nb201Only(_ what: String) throws {
       guard space == .nb201 else { throw fail("\(what) needs an nb201 predictor; \(predictor) is for \(space.rawValue)", HelpExit.usage) }
     }
     if !index.isEmpty || all { try nb201Only(all ? "--all" : "--index") }
     for i in index {
       guard NB201Index.range.contains(i) else { throw fail("--index \(i) out of range: expected 0...15624", HelpExit.usage) }
-      items.append((i, try NB201Index.cell(at: i).archString))
+      items.append((i, .nb201(try NB201Index.cell(at: i))))
     }
     for a in arch {
       try nb201Only("--arch")
       let cell: NB201Cell
       do { cell = try NB201Cell(archString: a) } catch { throw fail("--arch \(SearchSpaceError.quoted(a)): \(error)", HelpExit.usage) }
-      items.append((NB201Index.index(of: cell), cell.archString))
+      items.append((NB201Index.index(of: cell), .nb201(cell)))
     }
     for c in config {
       guard space == .ofa else { throw fail("--config needs an ofa predictor; \(predictor) is for \(space.rawValue)", HelpExit.usage) }
       let parsed: OFAConfig
-      do { parsed = try AdaptFlow.ofaConfig(c, defaultWidth: width) } catch {
+      do { parsed = try OFAConfig(text: c, defaultWidth: width) } catch {
         throw fail("--config \(SearchSpaceError.quoted(c)): \(error)", HelpExit.usage)
       }
       try checkWidth(parsed, want: width, "--config", HelpExit.usage)
-      items.append((nil, parsed.canonicalText))
+      items.append((nil, .ofa(parsed.canonical)))
     }
     if let f = archsFile { items += try readArchsFile(f, space: space, width: width) }
 
-    var keys: [ArchKey] = []
-    keys.reserveCapacity(items.count + (all ? NB201Index.count : 0))
-    for item in items { keys.append(try AdaptFlow.archKey(item.arch, space: space)) }
     if all {
       // The batch fast path: cells straight from the index table, no text parsing.
-      let cells = NB201Index.allCells
-      for (i, c) in cells.enumerated() {
-        keys.append(.nb201(c))
-        items.append((i, c.archString))
-      }
+      items.reserveCapacity(items.count + NB201Index.count)
+      for (i, c) in NB201Index.allCells.enumerated() { items.append((i, .nb201(c))) }
     }
-    if json && csv { throw fail("--json and --csv: expected at most one output format", HelpExit.usage) }
+    let keys = items.map(\.arch)
+    if output.json && csv { throw fail("--json and --csv: expected at most one output format", HelpExit.usage) }
     let ms = try loaded.predictMs(keys: keys)
     var out = ""
     out.reserveCapacity(items.count * 120)
-    if json {
+    if output.json {
       // Written by hand: JSONEncoder takes longer than the prediction itself for 15,625 rows.
       out += "["
       for (n, (item, v)) in zip(items, ms).enumerated() {
         out += n == 0 ? "\n" : ",\n"
-        out += "  {\"arch\": " + PredictCommand.jsonString(item.arch) + ", \"index\": "
+        out += "  {\"arch\": " + PredictCommand.jsonString(item.arch.text) + ", \"index\": "
           + (item.index.map(String.init) ?? "null") + ", \"predicted_ms\": " + String(v) + "}"
       }
       out += "\n]\n"
     } else if csv {
       out += "arch_index,arch_str,predicted_ms\n"
       for (item, v) in zip(items, ms) {
-        out += (item.index.map(String.init) ?? "") + "," + PredictCommand.csvField(item.arch) + "," + String(v) + "\n"
+        out += (item.index.map(String.init) ?? "") + "," + PredictCommand.csvField(item.arch.text) + "," + String(v) + "\n"
       }
     } else {
       for (item, v) in zip(items, ms) {
-        out += String(format: "%.4f ms  ", v) + (item.index.map { "\($0)  " } ?? "") + item.arch + "\n"
+        out += String(format: "%.4f ms  ", v) + (item.index.map { "\($0)  " } ?? "") + item.arch.text + "\n"
       }
     }
     if let path = self.out { try writeAtomically(Data(out.utf8), to: path) } else { StandardStreams.out(out) }
@@ -158,7 +149,7 @@ struct PredictCommand: ParsableCommand {
   }
 
   /// Reads one architecture per line (index, NB201 string or OFA config; '#' comments), or a CSV with header.
-  private func readArchsFile(_ path: String, space: SpaceKind, width: OFAWidth?) throws -> [(index: Int?, arch: String)] {
+  private func readArchsFile(_ path: String, space: SpaceKind, width: OFAWidth?) throws -> [(index: Int?, arch: Arch)] {
     let text: String
     do { text = try ReadFile.text(path) } catch let e as IOFailure {
       throw fail("--archs-file \(e.description)", HelpExit.failure)
@@ -175,7 +166,7 @@ struct PredictCommand: ParsableCommand {
       let rows = try MeasurementsCSV.parse(withLatency, source: path)
       return try rows.enumerated().map { n, r in try resolve(index: r.index, text: r.arch, space: space, width: width, where: "\(path) row \(n + 1)") }
     }
-    var out: [(index: Int?, arch: String)] = []
+    var out: [(index: Int?, arch: Arch)] = []
     for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
       let line = raw.trimmingCharacters(in: .whitespaces)
       if line.isEmpty || line.hasPrefix("#") { continue }
@@ -196,27 +187,27 @@ struct PredictCommand: ParsableCommand {
                + "subnets: give w=\(want.rawValue) (or adapt a predictor on w=\(c.width.rawValue) measurements)", code)
   }
 
-  private func resolve(index: Int?, text: String?, space: SpaceKind, width: OFAWidth?, where place: String) throws -> (index: Int?, arch: String) {
+  private func resolve(index: Int?, text: String?, space: SpaceKind, width: OFAWidth?, where place: String) throws -> (index: Int?, arch: Arch) {
     switch space {
     case .nb201:
       if let t = text {
         do {
           let c = try NB201Cell(archString: t)
-          return (NB201Index.index(of: c), c.archString)
+          return (NB201Index.index(of: c), .nb201(c))
         } catch { throw fail("\(place): '\(t.prefix(80))' is not an NB201 arch string", HelpExit.dataError) }
       }
       guard let i = index, NB201Index.range.contains(i) else {
         throw fail("\(place): index \(index ?? -1) out of range: expected 0...15624", HelpExit.dataError)
       }
-      return (i, try NB201Index.cell(at: i).archString)
+      return (i, .nb201(try NB201Index.cell(at: i)))
     case .ofa:
       guard let t = text else { throw fail("\(place): OFA needs config text, not an index", HelpExit.dataError) }
       let c: OFAConfig
-      do { c = try AdaptFlow.ofaConfig(t, defaultWidth: width) } catch {
+      do { c = try OFAConfig(text: t, defaultWidth: width) } catch {
         throw fail("\(place): '\(t.prefix(80))' is not an OFA config: \(error)", HelpExit.dataError)
       }
       try checkWidth(c, want: width, place, HelpExit.dataError)
-      return (index, c.canonicalText)
+      return (index, .ofa(c.canonical))
     }
   }
 }

@@ -9,7 +9,7 @@ import SafeIO
 private var profileInterruptRequested: sig_atomic_t = 0
 
 /// `helpprof profile`: measure many NB201 or OFA architectures into a resumable CSV.
-struct ProfileCommand: ParsableCommand {
+struct ProfileCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
   static let configuration = CommandConfiguration(
     commandName: "profile",
     abstract: "Measure the latency of many NB201 or OFA architectures on this CPU into a resumable CSV.",
@@ -63,7 +63,7 @@ struct ProfileCommand: ParsableCommand {
         helpprof profile --space ofa --archs-file configs.txt --out ofa.csv
       """)
 
-  @Option(help: "Search space: nb201 or ofa.") var space: String = "nb201"
+  @Option(help: "Search space: nb201 or ofa.") var space: SpaceArgument = .nb201
   @Option(help: "Indices to measure: ranges and lists, e.g. 0-999 or 1,5,10-20 (OFA: sample numbers of --seed).")
   var archs: String?
   @Option(help: "File with one arch per line (NB201 index or arch string; OFA config text or ofa_archs.csv row).")
@@ -73,8 +73,9 @@ struct ProfileCommand: ParsableCommand {
   @Option(help: "OFA width multiplier for sampled configs: 1.0 or 1.2 (HELP's OFA data is 1.2).")
   var width: String = "1.2"
   @Option(help: "NB201: cifar10, cifar100, ImageNet16-120. OFA: imagenet.") var dataset: String?
-  @Option(help: "Kernel configuration (reference, openblas, simd, default).") var kernels: String = "default"
-  @Option(help: "Threads (OpenBLAS).") var threads: Int = 1
+  static let kernelsHelp: ArgumentHelp = "Kernel configuration (reference, openblas, simd, default)."
+  static let threadsHelp: ArgumentHelp = "Threads (OpenBLAS)."
+  @OptionGroup var runtime: RuntimeChoice<ProfileCommand>
   @Flag(help: "Skip NB201 ops whose result cannot reach the output.") var pruneDeadOps = false
   @Flag(help: "Keep BatchNorm as its own op instead of folding it.") var keepBn = false
   @Option(help: "Output CSV (a FILE.json sidecar is written beside it).") var out: String
@@ -114,7 +115,8 @@ struct ProfileCommand: ParsableCommand {
   @Option(help: "PAPI counters for the counter pass, comma-separated, or 'none'.")
   var counters: String = CounterSet.defaultEvents.joined(separator: ",")
   @Flag(help: "No progress output.") var quiet = false
-  @Flag(help: "Print the run summary as JSON.") var json = false
+  static let jsonHelp: ArgumentHelp = "Print the run summary as JSON."
+  @OptionGroup var output: JSONOutput<ProfileCommand>
 
   func run() throws {
     do {
@@ -127,12 +129,10 @@ struct ProfileCommand: ParsableCommand {
   }
 
   private func settings() throws -> ProfileSettings {
-    guard let kind = SpaceKind(rawValue: space) else {
-      throw ProfilerError("--space '\(space)': expected nb201 or ofa")
-    }
+    let kind = try space.resolved()
     var s = ProfileSettings(space: kind, dataset: dataset, device: device)
-    s.kernels = kernels
-    s.threads = threads
+    s.kernels = runtime.kernels
+    s.threads = runtime.threads
     s.pruneDeadOps = pruneDeadOps
     s.keepBN = keepBn
     s.counters = counters == "none" ? [] : counters.split(separator: ",").map { String($0) }
@@ -181,7 +181,6 @@ struct ProfileCommand: ParsableCommand {
     s.measurement.dropPreempted = !keepPreempted
     s.measurement.layerRuns = layers
     if pruneDeadOps && kind == .ofa { throw ProfilerError("--prune-dead-ops applies to nb201 only") }
-    _ = try RuntimeWorkload.options(s)
     try s.validate()
     return s
   }
@@ -225,7 +224,7 @@ struct ProfileCommand: ParsableCommand {
                                       shouldStop: { profileInterruptRequested != 0 })
     let sum = result.outcome.summary
     if !result.outcome.layers.isEmpty { try appendLayers(result.outcome.layers, device: s.device) }
-    if json {
+    if output.json {
       try printJSON(sum)
     } else if !quiet {
       var msg = "profiled \(sum.archs) archs in \(String(format: "%.1f", sum.seconds)) s "

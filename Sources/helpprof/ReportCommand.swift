@@ -4,7 +4,7 @@ import Onboarding
 import SearchSpace
 
 /// `helpprof report`: HTML report of a predictor against measurements.
-struct ReportCommand: ParsableCommand {
+struct ReportCommand: ParsableCommand, JSONOutputHelp {
   static let configuration = CommandConfiguration(
     commandName: "report",
     abstract: "Write a self-contained HTML report: predicted vs measured latency, errors, device context.",
@@ -29,8 +29,8 @@ struct ReportCommand: ParsableCommand {
   @Option(name: .long, help: "HTML file to write.")
   var out: String = "report.html"
 
-  @Flag(name: .long, help: "Print the metrics as JSON.")
-  var json = false
+  static let jsonHelp: ArgumentHelp = "Print the metrics as JSON."
+  @OptionGroup var output: JSONOutput<ReportCommand>
 
   func run() throws {
     do {
@@ -41,7 +41,7 @@ struct ReportCommand: ParsableCommand {
   }
 
   private func execute() throws {
-    let loaded = try AdaptFlow.loadPredictor(path: predictor)
+    let loaded = try PredictorFile.load(path: predictor)
     let md = loaded.metadata
     let rows = try MeasurementsCSV.read(path: measurements)
     // The same resolution as `adapt --measurements`: index/arch agreement, the predictor's OFA width,
@@ -77,7 +77,7 @@ struct ReportCommand: ParsableCommand {
     let html = ReportHTML(title: "helpprof latency predictor report — \(md.host.cpuModel)", points: points,
                           metrics: metrics, context: context).render()
     try writeAtomically(Data(html.utf8), to: out)
-    if json {
+    if output.json {
       try printJSON(ValidationJSON(metrics))
     } else {
       print(String(format: "wrote %@: %d archs, Spearman %.4f, MAPE %.2f %%, within ±10 %% %.1f %%",

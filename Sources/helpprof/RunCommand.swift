@@ -9,7 +9,7 @@ import Glibc
 #endif
 
 /// `helpprof run`: build one network with the runtime and time it.
-struct RunCommand: ParsableCommand {
+struct RunCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
   static let configuration = CommandConfiguration(
     commandName: "run",
     abstract: "Run one NB201 or OFA network on this CPU and time it with the profiler's measurement protocol.",
@@ -38,7 +38,7 @@ struct RunCommand: ParsableCommand {
       """)
 
   @Option(help: "Search space: nb201 or ofa.")
-  var space: String = "nb201"
+  var space: SpaceArgument = .nb201
 
   @Option(help: "NB201 index 0...15624.")
   var index: Int?
@@ -52,11 +52,9 @@ struct RunCommand: ParsableCommand {
   @Option(help: "OFA config text: 'r=224 w=1.0 d=<5> ks=<20> e=<20>' (comma-separated lists).")
   var config: String?
 
-  @Option(help: "Kernel configuration name.")
-  var kernels: String = "default"
-
-  @Option(help: "Threads (OpenBLAS).")
-  var threads: Int = 1
+  static let kernelsHelp: ArgumentHelp = "Kernel configuration name."
+  static let threadsHelp: ArgumentHelp = "Threads (OpenBLAS)."
+  @OptionGroup var runtime: RuntimeChoice<RunCommand>
 
   @Option(help: "Images per forward pass.")
   var batch: Int = 1
@@ -85,8 +83,8 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Print per-layer time (median over --repeat runs) and time share per op kind.")
   var layers = false
 
-  @Flag(help: "Print JSON.")
-  var json = false
+  static let jsonHelp: ArgumentHelp = "Print JSON."
+  @OptionGroup var output: JSONOutput<RunCommand>
 
   @Option(help: ArgumentHelp("Developer aid: write graph.json, weights.bin, input.bin, output.bin to this folder.",
                              visibility: .hidden))
@@ -114,7 +112,8 @@ struct RunCommand: ParsableCommand {
     guard let stats = SampleStats(samples) else { throw fail("no timing samples", HelpExit.failure) }
     let layerRows = layers ? layerReport(network, layerSamples) : []
     let result = RunResult(
-      network: network.summary, space: space, kernels: network.options.kernels.name, threads: threads,
+      network: network.summary, space: try space.resolved().rawValue, kernels: network.options.kernels.name,
+      threads: runtime.threads,
       batch: batch, openblas_core: RuntimeInfo.openBLASCoreName, simd_level: RuntimeInfo.simdLevel,
       pruned: pruneDeadOps, bn_folded: !keepBN, macs: network.macs, layer_count: network.layerCount,
       repeats: samples.count, warmup: warmup, measurement_protocol: protocolName, median_ms: row.latencyMs,
@@ -124,7 +123,7 @@ struct RunCommand: ParsableCommand {
       min_ms: stats.min, max_ms: stats.max, mean_ms: stats.mean, samples_ms: samples,
       output_checksum: network.output.reduce(0) { $0 + Double($1) }, layers: layers ? layerRows : nil,
       op_shares: layers ? opShares(layerRows) : nil)
-    if json {
+    if output.json {
       try printJSON(result)
     } else {
       printText(result)
@@ -142,7 +141,7 @@ struct RunCommand: ParsableCommand {
     let ds = try datasetValue()
     var s = ProfileSettings(space: spec.space, dataset: spec.space == .nb201 ? ds.rawValue : nil, device: "run")
     s.kernels = options.kernels.name
-    s.threads = threads
+    s.threads = runtime.threads
     s.pruneDeadOps = pruneDeadOps
     s.keepBN = keepBN
     s.seed = seed
@@ -187,8 +186,8 @@ struct RunCommand: ParsableCommand {
 
   /// The requested arch as a profiler spec (after `buildNetwork` validated the input).
   func targetSpec() throws -> ArchSpec {
-    switch space {
-    case "nb201":
+    switch space.kind {
+    case .nb201?:
       if let i = index { return .nb201(index: i, cell: try NB201Cell(nb201Index: i)) }
       let cell = try NB201Cell(archString: arch ?? "")
       return .nb201(index: NB201Index.index(of: cell), cell: cell)
@@ -199,14 +198,12 @@ struct RunCommand: ParsableCommand {
 
   /// Builds the requested network; bad input → exit 64 with one clear line.
   func buildNetwork() throws -> Network {
-    let kernelConfig: KernelConfig
-    do { kernelConfig = try KernelConfig.named(kernels) } catch { throw fail("--kernels: \(error)") }
-    guard (1...256).contains(threads) else { throw fail("--threads \(threads) out of range: expected 1...256") }
+    let kernelConfig = try runtime.kernelConfig()
     guard (1...1024).contains(batch) else { throw fail("--batch \(batch) out of range: expected 1...1024") }
-    let options = RuntimeOptions(kernels: kernelConfig, threads: threads, batch: batch, foldBN: !keepBN,
+    let options = RuntimeOptions(kernels: kernelConfig, threads: runtime.threads, batch: batch, foldBN: !keepBN,
                                  pruneDeadOps: pruneDeadOps, seed: seed)
-    switch space {
-    case "nb201":
+    switch try space.resolved() {
+    case .nb201:
       guard config == nil else { throw fail("--config is for --space ofa; nb201 takes --index or --arch") }
       let dataset = self.dataset ?? "cifar10"
       guard let ds = NB201Dataset(rawValue: dataset) ?? NB201Dataset.allCases.first(where: {
@@ -226,7 +223,7 @@ struct RunCommand: ParsableCommand {
       do { return try Network.nb201(cell, dataset: ds, options: options) } catch {
         throw fail("\(error)", HelpExit.failure)
       }
-    case "ofa":
+    case .ofa:
       // Options that only mean something for NB201 are refused, not silently ignored.
       if let d = dataset, d.lowercased() != "imagenet" {
         throw fail("--dataset '\(d)' is for --space nb201; OFA subnets are ImageNet networks (omit --dataset)")
@@ -237,8 +234,6 @@ struct RunCommand: ParsableCommand {
       let cfg: OFAConfig
       do { cfg = try OFAConfig(text: text) } catch { throw fail("--config: \(error)") }
       do { return try Network.ofa(cfg, options: options) } catch { throw fail("\(error)", HelpExit.failure) }
-    default:
-      throw fail("--space '\(space)' unknown: expected nb201 or ofa")
     }
   }
 

@@ -1,7 +1,7 @@
 import CSys
 import XCTest
 
-/// `csys_keep_heap`: the glibc allocator hint `helpprof predict` sets before its batched forward pass.
+/// `csys_keep_heap`: the glibc allocator hint `AdaptedPredictor.keepBatchBuffersOnHeap` sets (`helpprof predict`).
 final class CSysHeapTests: XCTestCase {
   func testKeepHeapIsAcceptedAndAllocationsStillWork() {
     #if canImport(Glibc)

@@ -74,40 +74,54 @@ final class AdaptFlowTests: XCTestCase {
   }
 
   /// Full flow with the bundled NB201 meta-predictor and synthetic latencies (a deterministic function of MACs;
-  /// only the plumbing is tested here, not accuracy): adapt → file → verified load → same predictions.
+  /// only the plumbing is tested here, not accuracy): `AdaptFlow.run` (profile file → shots → measured with the
+  /// fake measurer → adapted → file) → verified load → same predictions.
   func testAdaptWriteLoadRoundTrip() throws {
     guard let meta = try? MetaPredictor.loadBundled(space: .nb201) else {
       throw XCTSkip("no bundled NB201 meta-predictor in this build")
     }
-    let refs = MetaPredictorCatalog.referenceArchs(of: meta)
-    var profile = DeviceProfile(space: .nb201, host: Fixture.host, settings: Fixture.settings, references: refs,
-                                helpprofVersion: "test")
-    func fakeMs(_ arch: String) throws -> Double { Double(try ReferenceSet.macs(arch, space: .nb201)) / 5e7 + 0.3 }
-    for i in profile.references.indices {
-      let ms = try fakeMs(profile.references[i].arch.arch)
-      profile.references[i].measurement = try .init(samplesMs: [ms, ms * 1.01, ms * 0.99], noisy: false,
-                                                     otherCores: nil, macs: nil)
-    }
-    profile.refreshEmbedding()
-    let pool = try AdaptFlow.pool(space: .nb201)
-    let picks = try AdaptFlow.chooseShots(pool: pool, count: 10, seed: 3, references: refs)
-    let shots = try picks.map { ArchMeasurement(index: $0.index, arch: $0.arch, latencyMs: try fakeMs($0.arch), macs: $0.macs) }
-    let adapted = try AdaptFlow.adapt(profile: profile, profilePath: "p.json", meta: meta, shots: shots, seed: 3)
-    let md = Fixture.metadata(adapted, space: .nb201, references: refs, referenceMs: profile.referenceMedians ?? [], shots: shots)
-    let file = try AdaptFlow.predictorFile(adapted, metadata: md)
+    let profile = try Fixture.measuredProfile(meta: meta)
     let dir = try Fixture.tempDir()
     defer { try? FileManager.default.removeItem(at: dir) }
+    let profilePath = dir.appendingPathComponent("p.json").path
+    try profile.write(to: profilePath)
     let path = dir.appendingPathComponent("d.helpp").path
-    try file.write(to: path)
-    let loaded = try AdaptFlow.loadPredictor(path: path, expectedSpace: .nb201)
+    var request = AdaptFlow.Request(profilePath: profilePath, helpprofVersion: "test")
+    request.seed = 3
+    request.outPath = path
+    request.validationCount = 20
+    var measuredArchs: [PoolArch] = []
+    var sessions: [(count: Int, maxSamples: Int)] = []
+    let outcome = try AdaptFlow.run(request) { archs, settings in
+      measuredArchs += archs
+      sessions.append((archs.count, settings.measurement.maxSamples))
+      return AdaptFlow.SessionMeasurement(latencyMs: try archs.map { try Fixture.fakeMs($0.arch) })
+    }
+    XCTAssertEqual(outcome.out, path)
+    XCTAssertEqual(outcome.shots.count, 10)
+    XCTAssertEqual(outcome.shotStrategy, AdaptFlow.stratifiedStrategy)
+    XCTAssertEqual(outcome.referenceSource, "remeasured-with-shots")
+    XCTAssertEqual(outcome.measuredCount, 10 + 10 + 20, "references again, shots and validation")
+    XCTAssertEqual(sessions.map(\.count), [20, 20], "references + shots, then validation")
+    XCTAssertGreaterThan(sessions[0].maxSamples, sessions[1].maxSamples, "reference grade, then the profiler's budget")
+    XCTAssertEqual(Set(measuredArchs.map(\.arch)).count, measuredArchs.count)
+    XCTAssertEqual(outcome.validation?.metrics.count, 20)
+    XCTAssertEqual(outcome.validationCSV, path + ".validation.csv")
+    XCTAssertEqual(try String(contentsOfFile: path + ".validation.csv", encoding: .utf8).split(separator: "\n").count, 21)
+    let adapted = outcome.predictor
+    let file = try TensorFile.read(path: path)
+    let loaded = try PredictorFile.load(path: path, expectedSpace: .nb201)
+    XCTAssertEqual(loaded.metadata.provenance.shotArchs.map(\.arch), outcome.shots.map(\.arch))
+    let pool = try AdaptFlow.pool(space: .nb201)
     let archs = pool.prefix(100).map(\.arch)
-    let direct = try adapted.predictMs(try archs.map { try AdaptFlow.archKey($0, space: .nb201) })
+    let direct = try adapted.predictMs(try archs.map { try Arch(text: $0, space: .nb201) })
     XCTAssertEqual(try loaded.predictMs(Array(archs)), direct)
     XCTAssertTrue(direct.allSatisfy { $0 > 0 && $0.isFinite })
-    XCTAssertThrowsError(try AdaptFlow.loadPredictor(path: path, expectedSpace: .ofa)) {
+    XCTAssertThrowsError(try PredictorFile.load(path: path, expectedSpace: .ofa)) {
       XCTAssertEqual($0 as? OnboardingError, .wrongSpace(path: path, found: "nb201", expected: "ofa"))
     }
-    // A profile for another space or with other references is refused.
+    // A profile for another space or with other references is refused, by the library call before measuring.
+    let shots = outcome.shots
     var ofaProfile = profile
     ofaProfile.space = .ofa
     XCTAssertThrowsError(try AdaptFlow.adapt(profile: ofaProfile, profilePath: "p.json", meta: meta, shots: shots, seed: 3)) {
@@ -119,13 +133,57 @@ final class AdaptFlowTests: XCTestCase {
     XCTAssertThrowsError(try AdaptFlow.adapt(profile: otherRefs, profilePath: "p.json", meta: meta, shots: shots, seed: 3)) {
       XCTAssertTrue("\($0)".contains("differ from the meta-predictor"), "\($0)")
     }
+    try otherRefs.write(to: profilePath)
+    XCTAssertThrowsError(try AdaptFlow.run(request) { _, _ in XCTFail("measured"); return .init(latencyMs: []) }) {
+      XCTAssertTrue("\($0)".contains("differ from the meta-predictor"), "\($0)")
+    }
     // Unexpected extra tensor → unused-tensor error.
     var extra = file
     extra.tensors["surprise"] = try Tensor(floats: [1])
     extra.sealChecksum()
     try extra.write(to: path)
-    XCTAssertThrowsError(try AdaptFlow.loadPredictor(path: path)) {
+    XCTAssertThrowsError(try PredictorFile.load(path: path)) {
       XCTAssertTrue("\($0)".contains("unexpected tensors"), "\($0)")
+    }
+  }
+
+  /// The library call refuses, before measuring anything: a missing profile, a profile of another space than
+  /// expected, an incomplete one, and an output it could not write.
+  func testRunChecksBeforeMeasuring() throws {
+    guard let meta = try? MetaPredictor.loadBundled(space: .nb201) else {
+      throw XCTSkip("no bundled NB201 meta-predictor in this build")
+    }
+    let dir = try Fixture.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let profilePath = dir.appendingPathComponent("p.json").path
+    var request = AdaptFlow.Request(profilePath: profilePath, helpprofVersion: "test")
+    request.outPath = dir.appendingPathComponent("d.helpp").path
+    let never: AdaptFlow.SessionMeasure = { _, _ in
+      XCTFail("measured")
+      return .init(latencyMs: [])
+    }
+    XCTAssertThrowsError(try AdaptFlow.run(request, measure: never)) {
+      XCTAssertTrue("\($0)".contains("run `helpprof embed` first"), "\($0)")
+    }
+    var profile = try Fixture.measuredProfile(meta: meta)
+    try profile.write(to: profilePath)
+    var ofa = request
+    ofa.expectedSpace = .ofa
+    XCTAssertThrowsError(try AdaptFlow.run(ofa, measure: never)) {
+      XCTAssertEqual($0 as? OnboardingError, .wrongSpace(path: profilePath, found: "nb201", expected: "ofa"))
+    }
+    var unwritable = request
+    unwritable.outPath = dir.appendingPathComponent("missing/d.helpp").path
+    XCTAssertThrowsError(try AdaptFlow.run(unwritable, measure: never)) {
+      guard case OnboardingError.outputNotWritable(let path, _, let code) = $0 else { return XCTFail("\($0)") }
+      XCTAssertEqual(path, unwritable.outPath)
+      XCTAssertEqual(code, ENOENT)
+    }
+    profile.references[0].measurement = nil
+    profile.refreshEmbedding()
+    try profile.write(to: profilePath)
+    XCTAssertThrowsError(try AdaptFlow.run(request, measure: never)) {
+      XCTAssertEqual($0 as? OnboardingError, .incompleteProfile(path: profilePath, missing: 1))
     }
   }
 
@@ -140,8 +198,8 @@ final class AdaptFlowTests: XCTestCase {
     let dir = try Fixture.tempDir()
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("o.helpp").path
-    try AdaptFlow.predictorFile(adapted, metadata: md).write(to: path)
-    let loaded = try AdaptFlow.loadPredictor(path: path, expectedSpace: .ofa)
+    try PredictorFile.make(adapted, metadata: md).write(to: path)
+    let loaded = try PredictorFile.load(path: path, expectedSpace: .ofa)
     XCTAssertEqual(loaded.metadata.ofaWidth, .w12)
     XCTAssertEqual(loaded.file.metadata["ofa_width"], "1.2")
     let sub = OFAConfig.sample(count: 1, seed: 9, width: .w12)[0]
@@ -166,19 +224,12 @@ final class AdaptFlowTests: XCTestCase {
     guard let meta = try? MetaPredictor.loadBundled(space: .nb201) else {
       throw XCTSkip("no bundled NB201 meta-predictor in this build")
     }
-    let refs = MetaPredictorCatalog.referenceArchs(of: meta)
-    var profile = DeviceProfile(space: .nb201, host: Fixture.host, settings: Fixture.settings, references: refs,
-                                helpprofVersion: "test")
-    func fakeMs(_ arch: String) throws -> Double { Double(try ReferenceSet.macs(arch, space: .nb201)) / 5e7 + 0.3 }
-    for i in profile.references.indices {
-      let ms = try fakeMs(profile.references[i].arch.arch)
-      profile.references[i].measurement = try .init(samplesMs: [ms, ms * 1.01, ms * 0.99], noisy: false,
-                                                     otherCores: nil, macs: nil)
-    }
-    profile.refreshEmbedding()
+    let profile = try Fixture.measuredProfile(meta: meta)
     let pool = try AdaptFlow.pool(space: .nb201)
-    let picks = try AdaptFlow.chooseShots(pool: pool, count: 10, seed: 5, references: refs)
-    let shots = try picks.map { ArchMeasurement(index: $0.index, arch: $0.arch, latencyMs: try fakeMs($0.arch), macs: $0.macs) }
+    let picks = try AdaptFlow.chooseShots(pool: pool, count: 10, seed: 5, references: profile.references.map(\.arch))
+    let shots = try picks.map {
+      ArchMeasurement(index: $0.index, arch: $0.arch, latencyMs: try Fixture.fakeMs($0.arch), macs: $0.macs)
+    }
     let want = meta.innerSteps * AdaptFlow.innerStepFactor
     XCTAssertEqual(AdaptFlow.adaptationSteps(for: meta), want)
     let adapted = try AdaptFlow.adapt(profile: profile, profilePath: "p.json", meta: meta, shots: shots, seed: 5)
@@ -186,7 +237,7 @@ final class AdaptFlowTests: XCTestCase {
 
     var support: [(arch: ArchKey, latencyMs: Double)] = []
     for (r, ms) in zip(meta.referenceArchs, profile.referenceMedians ?? []) { support.append((r, ms)) }
-    for s in shots { support.append((try AdaptFlow.archKey(s.arch, space: .nb201), s.latencyMs)) }
+    for s in shots { support.append((try Arch(text: s.arch, space: .nb201), s.latencyMs)) }
     let keys = support.map(\.arch)
     let direct = try meta.adapt(measurements: support, seed: 5, steps: want)
     XCTAssertEqual(try adapted.predictMs(keys), try direct.predictMs(keys))

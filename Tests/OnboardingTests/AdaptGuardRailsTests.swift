@@ -45,13 +45,13 @@ final class AdaptGuardRailsTests: XCTestCase {
     let dir = try Fixture.tempDir()
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("d.helpp").path
-    try AdaptFlow.predictorFile(adapted, metadata: md).write(to: path)
-    let loaded = try AdaptFlow.loadPredictor(path: path, expectedSpace: .nb201)
+    try PredictorFile.make(adapted, metadata: md).write(to: path)
+    let loaded = try PredictorFile.load(path: path, expectedSpace: .nb201)
     XCTAssertEqual(loaded.predictor.metaWeight, adapted.metaWeight)
     XCTAssertEqual(loaded.predictor.ridgeLnMs?.count, NB201Index.count)
     let archs = pool.prefix(200).map(\.arch)
     let got = try loaded.predictMs(Array(archs))
-    XCTAssertEqual(got, try adapted.predictMs(try archs.map { try AdaptFlow.archKey($0, space: .nb201) }))
+    XCTAssertEqual(got, try adapted.predictMs(try archs.map { try Arch(text: $0, space: .nb201) }))
     XCTAssertTrue(got.allSatisfy { $0 > 0 && $0.isFinite })
     let truth = pool.prefix(200).map { 1.7 * src[$0.index] }
     XCTAssertLessThan(RankMetrics.mape(predicted: got, measured: truth), 10)

@@ -36,12 +36,28 @@ enum Fixture {
 }
 
 extension Fixture {
+  /// Synthetic NB201 latency, a deterministic function of MACs (for plumbing tests, not accuracy).
+  static func fakeMs(_ arch: String) throws -> Double { Double(try ReferenceSet.macs(arch, space: .nb201)) / 5e7 + 0.3 }
+
+  /// A complete NB201 profile of `meta`'s references measured with `fakeMs` (three samples each).
+  static func measuredProfile(meta: MetaPredictor) throws -> DeviceProfile {
+    var profile = DeviceProfile(space: .nb201, host: host, settings: settings,
+                                references: MetaPredictorCatalog.referenceArchs(of: meta), helpprofVersion: "test")
+    for i in profile.references.indices {
+      let ms = try fakeMs(profile.references[i].arch.arch)
+      profile.references[i].measurement = try .init(samplesMs: [ms, ms * 1.01, ms * 0.99], noisy: false,
+                                                     otherCores: nil, macs: nil)
+    }
+    profile.refreshEmbedding()
+    return profile
+  }
+
   /// The metadata `helpprof adapt` writes for `adapted` (meta-predictor id "m", seed 3, the fixture host and settings).
   static func metadata(_ adapted: AdaptedPredictor, space: SpaceKind, references: [ReferenceArch], referenceMs: [Double],
                        shots: [ArchMeasurement] = []) -> PredictorMetadata {
     PredictorMetadata(
-      space: space, modelJSON: AdaptFlow.modelJSON(adapted, metaPredictorID: "m"),
-      targetNormalisationJSON: AdaptFlow.normalisationJSON(adapted), referenceArchs: references,
+      space: space, modelJSON: PredictorFile.modelJSON(adapted, metaPredictorID: "m"),
+      targetNormalisationJSON: PredictorFile.normalisationJSON(adapted), referenceArchs: references,
       referenceLatencyMs: referenceMs, deviceEmbedding: adapted.normaliser.embedding.map(Double.init),
       host: Fixture.host,
       provenance: .init(helpprofVersion: "t", metaPredictorID: "m", shots: shots.count, seed: 3,

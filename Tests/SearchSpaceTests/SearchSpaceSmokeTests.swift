@@ -1,5 +1,0 @@
-import XCTest
-
-final class SearchSpaceSmokeTests: XCTestCase {
-  func testPackageBuilds() { XCTAssertTrue(true) }
-}

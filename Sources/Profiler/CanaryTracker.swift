@@ -32,8 +32,8 @@ public struct CanarySummary: Codable, Sendable, Equatable {
   public var timedRuns: Int
   public var overheadFraction: Double
   /// Where `baselineMs` came from: "session" (the session's own fastest level), "cache" (the machine's record in
-  /// `CanaryBaselineStore`), "recorded" (no record yet: the session's own, now recorded) or "cache, lowered"
-  /// (this session was clearly faster than the record and replaced it); nil in sidecars written before.
+  /// `CanaryBaselineStore`) or "recorded" (no record yet: the session's own, now recorded); nil in sidecars
+  /// written before.
   public var baselineSource: String? = nil
   /// The session's own fastest level (ms) when the baseline came from the store.
   public var sessionBaselineMs: Double? = nil

@@ -193,19 +193,17 @@ public final class ProfileEngine {
     }
   }
 
-  /// At the end of a session: a setting without a record records the session's own baseline; a session clearly
-  /// faster than the record (own fastest level < `updateFactor` × record) lowers it and uses the new value; any
-  /// other session is counted.
+  /// At the end of a session: a setting without a record records the session's own baseline (when it has enough
+  /// canary levels); a session on the record is counted, and noted when its own fastest level is far below the
+  /// record (`CanaryBaselineStore.noteFactor`). The record itself never changes: every session shares it.
   private func updateStoredBaseline(_ c: CanaryTracker, _ store: CanaryBaselineStore) {
     let own = c.sessionBaseline
     var value: Double? = nil
     if let fixed = c.fixedBaseline {
-      if own < store.updateFactor * fixed {
-        c.fixedBaseline = own
-        c.baselineSource = "cache, lowered"
-        c.baselineNote = String(format: "this session's fastest canary level %.4f ms was below the recorded "
-          + "%.4f ms; the record was lowered", own, fixed)
-        value = own
+      if own < store.noteFactor * fixed {
+        c.baselineNote = String(format: "this session's fastest canary level %.4f ms is %.0f %% below the recorded "
+          + "%.4f ms (kept, so sessions stay comparable); if the record came from a slow phase, delete %@ or set "
+          + "HELPPROF_BASELINE_CACHE=off", own, 100 * (1 - own / fixed), fixed, store.path)
       }
     } else if c.levels.count >= store.minimumLevels {
       value = own

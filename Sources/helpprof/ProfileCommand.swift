@@ -21,8 +21,8 @@ struct ProfileCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
       cancel. latency_ms = median ratio x the canary's baseline: this
       machine's recorded one (canary-baselines.json in ~/.cache/helpprof,
       $XDG_CACHE_HOME/helpprof or $HELPPROF_CACHE_DIR; the first session of a
-      setting records its fastest canary level, a clearly faster later one
-      lowers it; HELPPROF_BASELINE_CACHE=off uses each session's own, =FILE
+      setting records its fastest canary level, later ones keep it;
+      HELPPROF_BASELINE_CACHE=off uses each session's own, =FILE
       another file), so every session on a machine shares one scale;
       raw_latency_ms keeps the plain median. An arch is done when its 95 %
       CI is within --target-ci (relative half-width). --protocol sweeps is

@@ -105,12 +105,7 @@ public enum ArchSelection {
       throw ProfilerError("--sample \(count): expected 1...\(NB201Index.count) NB201 archs")
     }
     var rng = SplitMix64(seed: seed)
-    var pool = Array(NB201Index.range)
-    for i in 0..<count {
-      let j = i + Int(rng.next() % UInt64(pool.count - i))
-      pool.swapAt(i, j)
-    }
-    return try nb201(indices: Array(pool[0..<count]))
+    return try nb201(indices: rng.sample(Array(NB201Index.range), count: count))
   }
 
   /// OFA sample numbers `numbers` of the seeded sampler (`OFAConfig.sample(count:seed:width:)`).

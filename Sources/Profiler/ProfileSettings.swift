@@ -1,5 +1,6 @@
 import Counters
 import Foundation
+import Runtime
 import SearchSpace
 
 /// Everything that determines a profile's numbers: space, runtime options, measurement protocol, device name.
@@ -46,7 +47,7 @@ public struct ProfileSettings: Codable, Sendable, Equatable {
     case .ofa:
       guard dataset == "imagenet" else { throw ProfilerError("dataset '\(dataset)': OFA only has 'imagenet'") }
     }
-    guard (1...256).contains(threads) else { throw ProfilerError("threads \(threads): expected 1...256") }
+    do { try RuntimeOptions.checkThreads(threads) } catch { throw ProfilerError("\(error)") }
     if measurement.metric == .cpu && threads > 1 {
       throw ProfilerError("--metric cpu with \(threads) threads: thread CPU time misses the worker threads; "
         + "use --metric wall or --threads 1")

@@ -19,15 +19,7 @@ final class CanaryBaselineStoreTests: XCTestCase {
   /// One session of the engine on a fake machine whose canary takes `canaryMs` at full speed.
   func session(_ store: CanaryBaselineStore?, canaryMs: Double, slowFactor: Double = 1.5) throws -> ProfileOutcome {
     let machine = FakeMachine(phaseMs: 150, cycle: 3, factor: slowFactor)
-    var s = ProfileSettings(space: .nb201, dataset: "cifar10", device: "fake")
-    s.counters = []
-    s.measurement.pin = .none
-    s.measurement.warmupSeconds = 0
-    s.measurement.minSamples = 20
-    s.measurement.maxSamples = 60
-    s.measurement.maxSecondsPerArch = 100
-    s.measurement.window = 4
-    let engine = ProfileEngine(settings: s, factory: { spec in
+    let engine = ProfileEngine(settings: CanaryEngineTests.fakeSettings(), factory: { spec in
       FakeWorkload(baseMs: spec.archIndex == CanaryArch.nb201Index ? canaryMs : CanaryEngineTests.baseMs(spec.archIndex),
                    machine: machine)
     })

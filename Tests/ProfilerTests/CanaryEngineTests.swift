@@ -34,7 +34,10 @@ final class FakeWorkload: Workload {
 
 /// The engine with an injected clock and slowdown: the canary protocol cancels slow episodes.
 final class CanaryEngineTests: XCTestCase {
-  func settings() -> ProfileSettings {
+  func settings() -> ProfileSettings { CanaryEngineTests.fakeSettings() }
+
+  /// Settings for the fake machine: no counters, no pinning, no warm-up time, 20–60 samples, windows of 4.
+  static func fakeSettings() -> ProfileSettings {
     var s = ProfileSettings(space: .nb201, dataset: "cifar10", device: "fake")
     s.counters = []
     s.measurement.pin = .none

@@ -67,6 +67,11 @@ public struct Evaluator {
   /// imputed like references the device's table lacks.
   public var missingReferences: Set<Int> = []
 
+  /// Archs measured first on every target in place of the model's references (issue #13: another spanning
+  /// reference set, embedded through the bundled model): they count in the budget, and every model reference not
+  /// among them is imputed from them and the shots like a missing one. Empty = the model's own references.
+  public var measuredInstead: [Int] = []
+
   /// Metrics per method name ("predictor", "ridge", "final", "predictor+ridge", "macs") for one device and seed.
   public func evaluate(_ t: TargetDevice, seed: UInt64) throws -> [String: SeedMetrics] {
     try evaluateDetailed(t, seed: seed).metrics
@@ -93,7 +98,12 @@ public struct Evaluator {
     var rng = SplitMix64(seed: seed &* 1_000_003 &+ 11)
     let refs = model.referenceIndices
     for r in refs where !(0..<data.archCount).contains(r) { throw PredictorError("reference arch \(r) is not in the dataset") }
-    let latency: [Double?] = t.latency.indices.map { missingReferences.contains($0) && refs.contains($0) ? nil : t.latency[$0] }
+    for a in measuredInstead where !(0..<data.archCount).contains(a) || t.latency[a] == nil {
+      throw PredictorError("device \(t.name): arch \(a) of the measured reference set is not measured")
+    }
+    let instead = Set(measuredInstead)
+    let hidden = measuredInstead.isEmpty ? missingReferences : missingReferences.union(refs.filter { !instead.contains($0) })
+    let latency: [Double?] = t.latency.indices.map { hidden.contains($0) && refs.contains($0) ? nil : t.latency[$0] }
     let missing = refs.filter { latency[$0] == nil }
     let measuredRefs = refs.filter { latency[$0] != nil }
     let measured = (0..<data.archCount).filter { latency[$0] != nil }
@@ -119,11 +129,13 @@ public struct Evaluator {
     switch protocolKind {
     case .honest:
       let refSet = Set(refs)
-      let pool = measured.filter { !refSet.contains($0) && (!full || !querySet.contains($0)) }
-      let k = budget - measuredRefs.count
+      let given = measuredInstead.filter { !refSet.contains($0) }
+      let pool = measured.filter { !refSet.contains($0) && !instead.contains($0) && (!full || !querySet.contains($0)) }
+      let k = budget - measuredRefs.count - given.count
+      guard k >= 0 else { throw PredictorError("budget \(budget) is smaller than the \(measuredRefs.count + given.count) reference measurements") }
       // References first (the embedding), then the shots; missing references are imputed from what is measured.
       func withRefs(_ shots: [Int]) throws -> (support: [Int], refMs: [Double]) {
-        let sup = measuredRefs + shots
+        let sup = measuredRefs + given + shots
         guard missing.isEmpty else {
           guard sup.count >= 3 else { throw PredictorError("device \(t.name): \(sup.count) measurements, at least 3 needed to impute \(missing.count) missing references") }
           let f = ridgeModel.fit(sup, ms: sup.map { latency[$0] ?? 1 })

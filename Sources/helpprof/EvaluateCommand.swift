@@ -30,6 +30,8 @@ struct EvaluateCommand: ParsableCommand, JSONOutputHelp {
   var split: String = "help"
   @Option(help: "Reference archs to treat as not measured (comma-separated dataset indices); they are imputed by ridge through the source devices, and their budget goes to shots.")
   var missingReferences: String?
+  @Option(help: "Another reference set (comma-separated dataset indices, e.g. from tools/select_references.py): measured first on every target instead of the model's references, which are imputed from it and the shots; counts in --budget.")
+  var measuredReferences: String?
   @Option(help: "Random shots (help protocol; honest default budget = refs + shots).") var shots: Int = 10
   @Option(help: "Seeds (independent measurement draws).") var seeds: Int = 5
   @Option(name: .customLong("protocol"), help: "honest or help.") var protocolName: String = "honest"
@@ -93,6 +95,16 @@ struct EvaluateCommand: ParsableCommand, JSONOutputHelp {
         throw fail("--missing-references \(list): expected comma-separated reference archs of the model (\(meta.referenceIndices.map(String.init).joined(separator: ",")))")
       }
       ev.missingReferences = Set(idx)
+    }
+    if let list = measuredReferences {
+      let parts = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+      let idx = parts.compactMap { Int($0) }
+      guard idx.count == parts.count, !idx.isEmpty, Set(idx).count == idx.count,
+            idx.allSatisfy({ (0..<data.archCount).contains($0) }), idx.count <= b else {
+        throw fail("--measured-references \(list): expected up to --budget \(b) distinct comma-separated dataset indices in 0..<\(data.archCount)")
+      }
+      guard proto == .honest else { throw fail("--measured-references needs --protocol honest") }
+      ev.measuredInstead = idx
     }
     var targets: [TargetDevice] = []
     if let csv = latencyCsv, let name = device {

@@ -100,6 +100,9 @@ struct ProfileCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
   var ratioQuantile: Double = MeasurementProtocol().ratioQuantile
   @Option(help: "Canary: untimed canary runs before each boundary.")
   var canaryRewarm: Int = MeasurementProtocol().canaryRewarmRuns
+  @Option(help: "Untimed runs when a network is first built.") var warmupRuns: Int = MeasurementProtocol().warmupRuns
+  @Option(help: "Minimum wall seconds of that first warm-up, more runs until reached (default: 0 for canary, 0.02 for sweeps and naive).")
+  var warmupSeconds: Double?
   @Option(help: "Stop an arch when IQR/median is at most this.") var targetIqr: Double = 0.02
   @Option(help: "Cap on timed seconds per arch and attempt.") var maxSeconds: Double = 0.5
   @Option(help: "Minimum timed runs per arch.") var minSamples: Int = 10
@@ -169,6 +172,8 @@ struct ProfileCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
     s.measurement.canaryPerArch = canaryBracket == "arch"
     s.measurement.pin = pinReq
     s.measurement.targetRelativeIQR = targetIqr
+    s.measurement.warmupRuns = warmupRuns
+    s.measurement.warmupSeconds = warmupSeconds ?? MeasurementProtocol.defaultWarmupSeconds(for: protocolKind)
     s.measurement.maxSecondsPerArch = maxSeconds
     s.measurement.minSamples = minSamples
     guard (1...100_000).contains(maxSamples) else { throw ProfilerError("--max-samples \(maxSamples): expected 1...100000") }

@@ -149,7 +149,7 @@ struct RunCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
     s.measurement.kind = kind
     s.measurement.pin = pinRequest
     s.measurement.warmupRuns = warmup
-    if warmup == 0 { s.measurement.warmupSeconds = 0 }
+    s.measurement.warmupSeconds = warmup == 0 ? 0 : MeasurementProtocol.defaultWarmupSeconds(for: kind)
     s.measurement.minSamples = max(3, repeats)
     s.measurement.maxSamples = max(s.measurement.minSamples, 100)
     s.measurement.naiveRuns = repeats

@@ -116,6 +116,33 @@ final class GuardRailTests: XCTestCase {
     XCTAssertEqual(try ev2.evaluateDetailed(target, seed: 2).imputed, gone + [model.referenceIndices[4]])
   }
 
+  /// Another reference set measured instead of the model's: every model reference is imputed from it and the
+  /// shots, it counts in the budget, and an unmeasured arch of the set is an error.
+  func testAnotherReferenceSetIsMeasuredAndTheModelsImputed() throws {
+    let data = try LatencyDataset(space: .nb201, directory: repoDatasets)
+    let model = try MetaPredictor.loadBundled(space: .nb201)
+    let lat = try data.latencies(device: "fpga")
+    let other = [5339, 13105, 13015, 7270, 4002, 9188, 10250, 15230, 9120, 1462]
+    var measured = [Double?](repeating: nil, count: data.archCount)
+    for i in model.referenceIndices + other + Array(2000..<2300) { measured[i] = lat[i] }
+    let target = TargetDevice(name: "fpga-other-set", latency: measured)
+    var ev = try Evaluator(data: data, model: model, protocolKind: .honest, budget: 14, shots: 4,
+                           ridgeSources: ["gold_6240", "titanx_1", "pixel3"])
+    ev.measuredInstead = other
+    let r = try ev.evaluateDetailed(target, seed: 1)
+    // 1462 is in both sets: measured, not imputed.
+    XCTAssertEqual(r.imputed, model.referenceIndices.filter { !other.contains($0) })
+    let m = try XCTUnwrap(r.metrics["final"])
+    XCTAssertTrue(m.spearman.isFinite && m.mape.isFinite)
+    XCTAssertGreaterThan(m.spearman, 0.5)
+    var small = try Evaluator(data: data, model: model, protocolKind: .honest, budget: 9, shots: 4,
+                              ridgeSources: ["gold_6240", "titanx_1", "pixel3"])
+    small.measuredInstead = other
+    XCTAssertThrowsError(try small.evaluateDetailed(target, seed: 1))
+    measured[9120] = nil
+    XCTAssertThrowsError(try ev.evaluateDetailed(TargetDevice(name: "x", latency: measured), seed: 1))
+  }
+
   func testSplitsCoverThe27DevicesByFamily() throws {
     let data = try LatencyDataset(space: .nb201, directory: repoDatasets)
     let all = DeviceSplit.gpus + DeviceSplit.cpus + DeviceSplit.phones + DeviceSplit.accelerators

@@ -113,6 +113,15 @@ final class CanaryEngineTests: XCTestCase {
     for r in sweeps.rows { XCTAssertTrue(r.canarySamplesMs.isEmpty); XCTAssertEqual(r.latencyMs, r.rawLatencyMs) }
   }
 
+  /// The first warm-up's minimum time: none for the canary protocol (the default), 20 ms for the others.
+  func testWarmupDefaultsPerProtocol() {
+    XCTAssertEqual(MeasurementProtocol().kind, .canary)
+    XCTAssertEqual(MeasurementProtocol().warmupSeconds, 0)
+    XCTAssertEqual(MeasurementProtocol.defaultWarmupSeconds(for: .canary), 0)
+    XCTAssertEqual(MeasurementProtocol.defaultWarmupSeconds(for: .sweeps), 0.02)
+    XCTAssertEqual(MeasurementProtocol.defaultWarmupSeconds(for: .naive), 0.02)
+  }
+
   /// Canary protocol: a preempted run counts with its thread CPU time; the other protocols set it aside.
   func testPreemptedRunsCountWithTheirCPUTime() throws {
     var p = MeasurementProtocol()

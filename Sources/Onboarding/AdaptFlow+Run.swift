@@ -125,24 +125,25 @@ extension AdaptFlow {
 
     // Choose what to measure: shots (unless they come from a file), validation archs, and the references again.
     let pool = try AdaptFlow.pool(space: dp.space, dataset: dataset)
-    let refTexts = dp.references.map(\.arch)
+    // The references as values: checkMatches found the profile's texts, in order, to be the meta-predictor's.
+    let refArchs = meta.referenceArchs
     var picks: [PoolArch] = []
     var fileShots: [ArchMeasurement] = []
     let strategy: String
     if let csv = request.measurementsPath {
       fileShots = try shotsFromCSV(try MeasurementsCSV.read(path: csv), space: dp.space, count: request.shots,
-                                   seed: request.seed, references: refTexts, dataset: dataset, source: csv)
+                                   seed: request.seed, references: refArchs, dataset: dataset, source: csv)
       strategy = fileStrategy
     } else {
-      picks = try chooseShots(pool: pool, count: request.shots, seed: request.seed, references: refTexts)
+      picks = try chooseShots(pool: pool, count: request.shots, seed: request.seed, references: refArchs)
       strategy = stratifiedStrategy
     }
-    let exclude = Set(picks.map(\.arch) + fileShots.map(\.arch) + refTexts.map(\.arch))
+    let exclude = Set(picks.map(\.arch) + fileShots.map(\.arch) + refArchs)
     let validation = request.validationCount > 0
       ? try chooseValidation(pool: pool, count: request.validationCount, seed: request.seed &+ 1, exclude: exclude) : []
     let remeasure = request.measurementsPath == nil && !request.profileReferences
-    let refPool = try dp.references.map { r in
-      PoolArch(index: r.arch.index, arch: r.arch.arch, macs: try ReferenceSet.macs(r.arch.arch, space: dp.space, dataset: dataset))
+    let refPool = try zip(dp.references, refArchs).map { r, a in
+      PoolArch(index: r.arch.index, arch: a, macs: try a.macs(dataset: dataset))
     }
     // One interleaved session for references and shots, with the embed's reference-grade budget (load or clock
     // drift hits them alike); the validation archs in a second session with the profiler's own budget. Both are
@@ -150,7 +151,7 @@ extension AdaptFlow {
     let session = interleaved((remeasure ? refPool : []) + picks, seed: request.seed &+ 2)
     let validationSession = interleaved(validation, seed: request.seed &+ 3)
     let tMeasure = Date()
-    var measured: [String: Double] = [:]
+    var measured: [Arch: Double] = [:]
     var sessionRows: [ProfileRow] = []
     for (archs, s) in [(session, settings), (validationSession, Embedder.profileSettings(for: dp, referenceGrade: false))]
     where !archs.isEmpty {
@@ -163,15 +164,15 @@ extension AdaptFlow {
     }
     let measureSeconds = Date().timeIntervalSince(tMeasure)
     func latency(_ a: PoolArch) throws -> Double {
-      guard let v = measured[a.arch] else { throw OnboardingError.badMeasurement("\(a.arch) was not measured") }
+      guard let v = measured[a.arch] else { throw OnboardingError.badMeasurement("\(a.text) was not measured") }
       return v
     }
     let shots = request.measurementsPath == nil
       ? try picks.map { ArchMeasurement(index: $0.index, arch: $0.arch, latencyMs: try latency($0), macs: $0.macs) } : fileShots
     let referenceMs = remeasure ? try refPool.map(latency) : (dp.referenceMedians ?? [])
-    let refKeys = Set(refPool.map(\.arch))
+    let refTexts = Set(refPool.map(\.text))  // profiler rows name their arch by its text (arch_str)
     let quality = remeasure
-      ? Embedder.quality(sessionRows.filter { refKeys.contains($0.archString) }, settings: settings)
+      ? Embedder.quality(sessionRows.filter { refTexts.contains($0.archString) }, settings: settings)
       : dp.measurementQuality
 
     // Adapt. Guard rails (issue #13): clamp range from the pool's MACs; NB201: LOO blend with ridge on the public tables.
@@ -189,11 +190,11 @@ extension AdaptFlow {
     var validationCSV: String?
     if !validation.isEmpty {
       let truth = try validation.map(latency)
-      let predicted = try adapted.predictMs(try validation.map { try Arch(text: $0.arch, space: dp.space) })
+      let predicted = try adapted.predictMs(validation.map(\.arch))
       summary = .init(metrics: try ValidationMetrics(predicted: predicted, measured: truth), seed: request.seed &+ 1)
       var text = "arch_index,arch_str,latency_ms,predicted_ms\n"
       for (a, (m, p)) in zip(validation, zip(truth, predicted)) {
-        text += "\(a.index),\(MeasurementsCSV.quote(a.arch)),\(m),\(p)\n"
+        text += "\(a.index),\(MeasurementsCSV.quote(a.text)),\(m),\(p)\n"
       }
       validationCSV = out + ".validation.csv"
       try AtomicFile.write(Data(text.utf8), to: out + ".validation.csv")
@@ -209,7 +210,7 @@ extension AdaptFlow {
       host: dp.host,
       provenance: .init(helpprofVersion: request.helpprofVersion, metaPredictorID: metaID, shots: shots.count,
                         seed: request.seed, shotStrategy: strategy,
-                        shotArchs: shots.map { .init(index: $0.index, arch: $0.arch, latencyMs: $0.latencyMs) },
+                        shotArchs: shots.map(PredictorMetadata.ShotArch.init),
                         settings: dp.settings, createdAt: DeviceProfile.timestamp(), referenceSource: referenceSource),
       validation: summary)
     try PredictorFile.make(adapted, metadata: md, quality: quality).write(to: out)

@@ -2,39 +2,11 @@ import Foundation
 import Predictor
 import SearchSpace
 
-/// One measured architecture used for adaptation or validation.
-public struct ArchMeasurement: Codable, Sendable, Equatable {
-  /// NB201 index, OFA pool number (or nil).
-  public var index: Int?
-  /// NB201 arch string or OFA config text.
-  public var arch: String
-  public var latencyMs: Double
-  public var macs: Int
-  public init(index: Int?, arch: String, latencyMs: Double, macs: Int) {
-    self.index = index
-    self.arch = arch
-    self.latencyMs = latencyMs
-    self.macs = macs
-  }
-}
-
-/// An architecture of the candidate pool: index, text, MACs.
-public struct PoolArch: Sendable, Equatable {
-  public var index: Int
-  public var arch: String
-  public var macs: Int
-  public init(index: Int, arch: String, macs: Int) {
-    self.index = index
-    self.arch = arch
-    self.macs = macs
-  }
-}
-
 /// The adapt flow: candidate pool, shot choice, adaptation with the meta-predictor, the portable predictor
 /// file, and loading it back with full verification. Measuring is passed in (`Measure`), so the flow is
 /// testable without timing anything.
 public enum AdaptFlow {
-  /// Measures architectures (index, text) and returns median latencies in ms, in order.
+  /// Measures pool architectures (number and `Arch`) and returns median latencies in ms, in order.
   public typealias Measure = (_ archs: [PoolArch]) throws -> [Double]
 
   /// Shot strategy names stored in provenance.
@@ -49,42 +21,43 @@ public enum AdaptFlow {
     case .nb201:
       return try (0..<NB201Index.count).map { i in
         let cell = try NB201Index.cell(at: i)
-        return PoolArch(index: i, arch: cell.archString, macs: NB201Cost(cell: cell, dataset: dataset).macs)
+        return PoolArch(index: i, arch: .nb201(cell), macs: NB201Cost(cell: cell, dataset: dataset).macs)
       }
     case .ofa:
       return try OFAConfig.sample(count: ofaPoolSize, seed: 0, width: .w12).enumerated().map { n, c in
-        PoolArch(index: n, arch: c.text, macs: try OFACost(config: c).macs)
+        PoolArch(index: n, arch: .ofa(c), macs: try OFACost(config: c).macs)
       }
     }
   }
 
   /// `count` shots from `pool`, stratified by MACs (`ShotSelection.stratifiedByMACs`), excluding the
-  /// references (matched by text).
-  public static func chooseShots(pool: [PoolArch], count: Int, seed: UInt64, references: [ReferenceArch]) throws -> [PoolArch] {
-    let refTexts = Set(references.map(\.arch))
-    let excluded = Set(pool.indices.filter { refTexts.contains(pool[$0].arch) })
+  /// references (the meta-predictor's `referenceArchs`).
+  public static func chooseShots(pool: [PoolArch], count: Int, seed: UInt64, references: [Arch]) throws -> [PoolArch] {
+    let refs = Set(references)
+    let excluded = Set(pool.indices.filter { refs.contains(pool[$0].arch) })
     let picks = try ShotSelection.stratifiedByMACs(
       pool.indices.map { ShotSelection.Candidate(key: $0, macs: pool[$0].macs) }, count: count, seed: seed, exclude: excluded)
     return picks.map { pool[$0] }
   }
 
   /// `count` validation architectures drawn uniformly (seed `seed`), excluding shots and references.
-  public static func chooseValidation(pool: [PoolArch], count: Int, seed: UInt64, exclude: Set<String>) throws -> [PoolArch] {
+  public static func chooseValidation(pool: [PoolArch], count: Int, seed: UInt64, exclude: Set<Arch>) throws -> [PoolArch] {
     let excluded = Set(pool.indices.filter { exclude.contains(pool[$0].arch) })
     return try ShotSelection.uniform(Array(pool.indices), count: count, seed: seed, exclude: excluded).map { pool[$0] }
   }
 
   /// Resolves CSV rows to architectures of `space` (`MeasurementResolver`: NB201 index and/or arch string
   /// checked against each other, OFA config text of the references' width, identical duplicates merged and
-  /// conflicting ones refused), drops references, and keeps `count` of them (all when `count` is nil; a
-  /// MACs-stratified seeded choice when there are more).
+  /// conflicting ones refused), drops the references (the meta-predictor's `referenceArchs`), and keeps `count`
+  /// of them (all when `count` is nil; a MACs-stratified seeded choice when there are more).
   public static func shotsFromCSV(_ rows: [MeasuredArch], space: SpaceKind, count: Int?, seed: UInt64,
-                                  references: [ReferenceArch], dataset: NB201Dataset = .cifar10,
+                                  references: [Arch], dataset: NB201Dataset = .cifar10,
                                   source: String) throws -> [ArchMeasurement] {
-    let refTexts = Set(references.map(\.arch))
-    let width = space == .ofa ? references.first.flatMap { try? OFAConfig(text: $0.arch).width } : nil
+    let refs = Set(references)
+    var width: OFAWidth?
+    if space == .ofa, case .ofa(let c) = references.first { width = c.width }
     let out = try MeasurementResolver.resolve(rows, space: space, dataset: dataset, ofaWidth: width, source: source)
-      .filter { !refTexts.contains($0.arch) }
+      .filter { !refs.contains($0.arch) }
     guard let count else { return out }
     guard out.count >= count else {
       throw OnboardingError.invalidArgument(
@@ -182,7 +155,12 @@ public enum AdaptFlow {
     }
     var measurements: [(arch: ArchKey, latencyMs: Double)] = []
     for (r, ms) in zip(meta.referenceArchs, medians) { measurements.append((r, ms)) }
-    for s in shots { measurements.append((try Arch(text: s.arch, space: profile.space), s.latencyMs)) }
+    for s in shots {
+      guard s.arch.space == profile.space else {
+        throw OnboardingError.invalidArgument("shot \(s.text.prefix(80)) is not a \(profile.space.rawValue) architecture")
+      }
+      measurements.append((s.arch, s.latencyMs))
+    }
     let usedSteps = steps ?? adaptationSteps(for: meta)
     let adapted = try meta.adapt(measurements: measurements, seed: seed, steps: usedSteps)
     guard let spaceMACs else { return adapted }

@@ -58,14 +58,16 @@ public enum Embedder {
                               shouldStop: @escaping () -> Bool = { false },
                               progress: ((ProfileProgress) -> Void)? = nil) -> EmbedSession.Measurer {
     return { pending, record in
-      let specs = try pending.map { try ReferenceSet.spec($0, space: settings.space) }
-      var byKey: [String: ReferenceArch] = [:]
-      for (ref, spec) in zip(pending, specs) { byKey[spec.key] = ref }
+      // The profile's reference texts, read once into values (the device.json edge).
+      let archs = try pending.map { try ReferenceSet.arch($0, space: settings.space) }
+      let specs = zip(pending, archs).map { ref, a in a.spec(index: ref.index) }
+      var byKey: [String: (ref: ReferenceArch, arch: Arch)] = [:]
+      for (ref, (spec, a)) in zip(pending, zip(specs, archs)) { byKey[spec.key] = (ref, a) }
       let dataset = settings.nb201Dataset ?? .cifar10
       try withoutActuallyEscaping(record) { record in
       _ = try Profiler.measure(specs, settings: settings, factory: factory, progress: progress, onRow: { row in
-        guard let ref = byKey[row.key] else { return }
-        let macs = try? ReferenceSet.macs(ref.arch, space: settings.space, dataset: dataset)
+        guard let (ref, arch) = byKey[row.key] else { return }
+        let macs = try? arch.macs(dataset: dataset)
         let m = try ReferenceMeasurement.Measurement(samplesMs: row.samplesMs, noisy: row.noisy,
                                                      otherCores: row.otherCPU, macs: macs, latencyMs: row.latencyMs,
                                                      ciRelative: row.ciRel, slowRounds: row.slowRounds,
@@ -109,10 +111,10 @@ extension Embedder {
                                   progress: ((ProfileProgress) -> Void)? = nil) -> AdaptFlow.Measure {
     return { archs in
       let specs: [ArchSpec] = try archs.map { a in
-        switch settings.space {
-        case .nb201: return .nb201(index: a.index, cell: try NB201Cell(archString: a.arch))
-        case .ofa: return .ofa(number: a.index, config: try OFAConfig(text: a.arch))
+        guard a.arch.space == settings.space else {
+          throw OnboardingError.invalidArgument("\(a.text.prefix(80)) is not a \(settings.space.rawValue) architecture")
         }
+        return a.spec
       }
       let outcome = try Profiler.measure(specs, settings: settings, factory: factory, progress: progress,
                                          shouldStop: shouldStop)

@@ -19,7 +19,7 @@ public enum MeasurementResolver {
     for (n, r) in rows.enumerated() {
       let line = n + 2
       func bad(_ reason: String) -> OnboardingError { .badMeasurementsCSV(path: source, line: line, reason: reason) }
-      let text: String
+      let arch: Arch
       /// Identity for duplicates: the cell; for OFA the active blocks + resolution + width (what the predictor
       /// sees), so configs that differ only in inactive slots are one architecture.
       let identity: String
@@ -43,8 +43,8 @@ public enum MeasurementResolver {
           cell = parsed
         }
         guard let c = cell else { throw bad("row has no architecture") }
-        text = c.archString
-        identity = text
+        arch = .nb201(c)
+        identity = c.archString
         index = NB201Index.index(of: c)
         macs = NB201Cost(cell: c, dataset: dataset).macs
       case .ofa:
@@ -57,7 +57,7 @@ public enum MeasurementResolver {
           throw bad("OFA config has width \(config.width.rawValue) but the predictor's references are width "
                     + "\(ofaWidth.rawValue): expected w=\(ofaWidth.rawValue) measurements")
         }
-        text = config.text
+        arch = .ofa(config)
         identity = config.width.rawValue + ":" + OFAEncoding.help(config).map { $0 == 0 ? "0" : "1" }.joined()
         index = r.index
         macs = try OFACost(config: config).macs
@@ -65,11 +65,11 @@ public enum MeasurementResolver {
       if let seen = firstLine[identity] {
         let kept = out[seen.at].latencyMs
         if kept == r.latencyMs { continue }
-        throw bad("\(text.prefix(120)) is measured twice with different latencies (\(kept) ms on line \(seen.line), "
+        throw bad("\(arch.text.prefix(120)) is measured twice with different latencies (\(kept) ms on line \(seen.line), "
                   + "\(r.latencyMs) ms here): expected one latency per architecture")
       }
       firstLine[identity] = (line, out.count)
-      out.append(ArchMeasurement(index: index, arch: text, latencyMs: r.latencyMs, macs: macs))
+      out.append(ArchMeasurement(index: index, arch: arch, latencyMs: r.latencyMs, macs: macs))
     }
     return out
   }

@@ -1,4 +1,3 @@
-import Profiler
 import SearchSpace
 
 /// The reference architectures whose latencies form HELP's hardware embedding.
@@ -36,19 +35,14 @@ public enum ReferenceSet {
     }
   }
 
-  /// The profiler's arch spec of a reference (validating its text against its index for NB201).
-  public static func spec(_ ref: ReferenceArch, space: SpaceKind) throws -> ArchSpec {
-    switch space {
-    case .nb201:
-      let cell = try NB201Cell(archString: ref.arch)
-      guard NB201Index.index(of: cell) == ref.index else {
-        throw OnboardingError.invalidArgument(
-          "reference \(ref.index) has arch string \(ref.arch), which is NB201 index \(NB201Index.index(of: cell))")
-      }
-      return .nb201(index: ref.index, cell: cell)
-    case .ofa:
-      return .ofa(number: ref.index, config: try OFAConfig(text: ref.arch))
+  /// The architecture a reference's text names (validating it against its index for NB201).
+  public static func arch(_ ref: ReferenceArch, space: SpaceKind) throws -> Arch {
+    let arch = try Arch(text: ref.arch, space: space)
+    if case .nb201(let cell) = arch, NB201Index.index(of: cell) != ref.index {
+      throw OnboardingError.invalidArgument(
+        "reference \(ref.index) has arch string \(ref.arch), which is NB201 index \(NB201Index.index(of: cell))")
     }
+    return arch
   }
 
   /// MACs of an architecture given by text (NB201 arch string on `dataset`, or OFA config).

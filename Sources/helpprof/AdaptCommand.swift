@@ -140,7 +140,7 @@ struct AdaptCommand: ParsableCommand, JSONOutputHelp {
       bar?.finish()
       return m
     }
-    let shotArchs = o.shots.map { PredictorMetadata.ShotArch(index: $0.index, arch: $0.arch, latencyMs: $0.latencyMs) }
+    let shotArchs = o.shots.map(PredictorMetadata.ShotArch.init)
     let result = Result(out: o.out, space: o.space.rawValue, shots: shotArchs, shotStrategy: o.shotStrategy, seed: o.seed,
                         referenceSource: o.referenceSource,
                         seconds: .init(measure: o.measureSeconds, adapt: o.adaptSeconds, total: o.totalSeconds),
@@ -172,7 +172,7 @@ struct AdaptCommand: ParsableCommand, JSONOutputHelp {
     }
     lines.append(o.space == .nb201
       ? "next: helpprof predict --predictor \(o.out) --index 1462   |   python3 tools/helpprof_predictor.py \(o.out) --index 1462"
-      : "next: helpprof predict --predictor \(o.out) --config '\(o.shots.first?.arch ?? "r=224 d=... ks=... e=...")'")
+      : "next: helpprof predict --predictor \(o.out) --config '\(o.shots.first?.text ?? "r=224 d=... ks=... e=...")'")
     return lines.joined(separator: "\n")
   }
 }

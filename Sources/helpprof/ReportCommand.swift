@@ -48,11 +48,11 @@ struct ReportCommand: ParsableCommand, JSONOutputHelp {
     // identical duplicates merged (counted once), conflicting ones refused.
     let resolved = try MeasurementResolver.resolve(rows, space: md.space, ofaWidth: md.ofaWidth, source: measurements)
     let archs = resolved.map(\.arch)
-    let labels = resolved.map { r in md.space == .nb201 ? "#\(r.index ?? -1) \(r.arch)" : r.arch }
+    let labels = resolved.map { r in md.space == .nb201 ? "#\(r.index ?? -1) \(r.text)" : r.text }
     guard archs.count >= 2 else {
       throw OnboardingError.invalidArgument("\(measurements) has \(archs.count) distinct architectures: a report needs at least 2")
     }
-    let predicted = try loaded.predictMs(archs)
+    let predicted = try loaded.predictMs(keys: archs)
     let measured = resolved.map(\.latencyMs)
     let metrics = try ValidationMetrics(predicted: predicted, measured: measured)
     let p = md.provenance

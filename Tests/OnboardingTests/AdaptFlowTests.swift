@@ -11,12 +11,13 @@ final class AdaptFlowTests: XCTestCase {
     XCTAssertEqual(pool.count, 15_625)
     XCTAssertEqual(pool[1462].macs, NB201Cost(cell: try NB201Index.cell(at: 1462), dataset: .cifar10).macs)
     let refs = try ReferenceSet.helpDefaults(.nb201)
-    let shots = try AdaptFlow.chooseShots(pool: pool, count: 10, seed: 1, references: refs)
+    let refArchs = try refs.map { try ReferenceSet.arch($0, space: .nb201) }
+    let shots = try AdaptFlow.chooseShots(pool: pool, count: 10, seed: 1, references: refArchs)
     XCTAssertEqual(shots.count, 10)
-    XCTAssertTrue(Set(shots.map(\.arch)).isDisjoint(with: refs.map(\.arch)))
+    XCTAssertTrue(Set(shots.map(\.text)).isDisjoint(with: refs.map(\.arch)))
     XCTAssertEqual(shots.map(\.macs), shots.map(\.macs).sorted(), "one per MACs stratum, ascending")
-    XCTAssertEqual(shots, try AdaptFlow.chooseShots(pool: pool, count: 10, seed: 1, references: refs))
-    let exclude = Set(shots.map(\.arch) + refs.map(\.arch))
+    XCTAssertEqual(shots, try AdaptFlow.chooseShots(pool: pool, count: 10, seed: 1, references: refArchs))
+    let exclude = Set(shots.map(\.arch) + refArchs)
     let val = try AdaptFlow.chooseValidation(pool: pool, count: 50, seed: 2, exclude: exclude)
     XCTAssertEqual(Set(val.map(\.arch)).count, 50)
     XCTAssertTrue(Set(val.map(\.arch)).isDisjoint(with: exclude))
@@ -25,43 +26,44 @@ final class AdaptFlowTests: XCTestCase {
   func testOFAPoolIsValidAndSeeded() throws {
     let pool = try AdaptFlow.pool(space: .ofa, ofaPoolSize: 50)
     XCTAssertEqual(pool.count, 50)
-    for p in pool { XCTAssertEqual(try OFAConfig(text: p.arch).text, p.arch) }
+    for p in pool { XCTAssertEqual(try OFAConfig(text: p.text).text, p.text) }
     XCTAssertEqual(pool, try AdaptFlow.pool(space: .ofa, ofaPoolSize: 50))
   }
 
   func testShotsFromCSV() throws {
     let refs = try ReferenceSet.helpDefaults(.nb201)
+    let refArchs = try refs.map { try ReferenceSet.arch($0, space: .nb201) }
     let cell7 = try NB201Index.cell(at: 7).archString
     let rows = [MeasuredArch(index: 7, arch: nil, latencyMs: 1), MeasuredArch(index: nil, arch: cell7, latencyMs: 1),
                 MeasuredArch(index: refs[0].index, arch: nil, latencyMs: 3), MeasuredArch(index: 8, arch: nil, latencyMs: 4),
                 MeasuredArch(index: 9_000, arch: nil, latencyMs: 5)]
-    let all = try AdaptFlow.shotsFromCSV(rows, space: .nb201, count: nil, seed: 1, references: refs, source: "m.csv")
+    let all = try AdaptFlow.shotsFromCSV(rows, space: .nb201, count: nil, seed: 1, references: refArchs, source: "m.csv")
     XCTAssertEqual(all.map(\.index), [7, 8, 9_000], "duplicates and references dropped")
-    let two = try AdaptFlow.shotsFromCSV(rows, space: .nb201, count: 2, seed: 1, references: refs, source: "m.csv")
+    let two = try AdaptFlow.shotsFromCSV(rows, space: .nb201, count: 2, seed: 1, references: refArchs, source: "m.csv")
     XCTAssertEqual(two.count, 2)
-    XCTAssertThrowsError(try AdaptFlow.shotsFromCSV(rows, space: .nb201, count: 4, seed: 1, references: refs, source: "m.csv")) {
+    XCTAssertThrowsError(try AdaptFlow.shotsFromCSV(rows, space: .nb201, count: 4, seed: 1, references: refArchs, source: "m.csv")) {
       XCTAssertTrue("\($0)".contains("3 usable rows"), "\($0)")
     }
     let mismatch = [MeasuredArch(index: 8, arch: cell7, latencyMs: 1)]
-    XCTAssertThrowsError(try AdaptFlow.shotsFromCSV(mismatch, space: .nb201, count: nil, seed: 1, references: refs, source: "m.csv")) {
+    XCTAssertThrowsError(try AdaptFlow.shotsFromCSV(mismatch, space: .nb201, count: nil, seed: 1, references: refArchs, source: "m.csv")) {
       XCTAssertTrue("\($0)".contains("m.csv line 2: arch_index 8 is"), "\($0)")
     }
     let range = [MeasuredArch(index: 20_000, arch: nil, latencyMs: 1)]
-    XCTAssertThrowsError(try AdaptFlow.shotsFromCSV(range, space: .nb201, count: nil, seed: 1, references: refs, source: "m.csv"))
+    XCTAssertThrowsError(try AdaptFlow.shotsFromCSV(range, space: .nb201, count: nil, seed: 1, references: refArchs, source: "m.csv"))
     // Issue 14 #5: one architecture with two different latencies is an error naming it (before: the first row
     // won silently); identical duplicates are merged (above).
     let conflict = [MeasuredArch(index: 4, arch: nil, latencyMs: 1), MeasuredArch(index: 7, arch: nil, latencyMs: 999),
                     MeasuredArch(index: nil, arch: cell7, latencyMs: 1.2)]
-    XCTAssertThrowsError(try AdaptFlow.shotsFromCSV(conflict, space: .nb201, count: nil, seed: 1, references: refs, source: "m.csv")) {
+    XCTAssertThrowsError(try AdaptFlow.shotsFromCSV(conflict, space: .nb201, count: nil, seed: 1, references: refArchs, source: "m.csv")) {
       XCTAssertTrue("\($0)".contains("m.csv line 4: \(cell7) is measured twice with different latencies (999.0 ms on line 3"), "\($0)")
     }
     // OFA: rows take the references' width when they give none; another width is refused.
-    let ofaRefs = [ReferenceArch(index: 0, arch: OFAConfig.sample(count: 1, seed: 1, width: .w12)[0].text)]
+    let ofaRefs = [Arch.ofa(OFAConfig.sample(count: 1, seed: 1, width: .w12)[0])]
     let sub = OFAConfig.sample(count: 1, seed: 2, width: .w12)[0]
     let noWidth = sub.text.replacingOccurrences(of: " w=1.2", with: "")
     let ofaShots = try AdaptFlow.shotsFromCSV([MeasuredArch(index: nil, arch: noWidth, latencyMs: 2)], space: .ofa, count: nil,
                                               seed: 1, references: ofaRefs, source: "m.csv")
-    XCTAssertEqual(ofaShots.map(\.arch), [sub.text])
+    XCTAssertEqual(ofaShots.map(\.text), [sub.text])
     let w10 = sub.text.replacingOccurrences(of: "w=1.2", with: "w=1.0")
     XCTAssertThrowsError(try AdaptFlow.shotsFromCSV([MeasuredArch(index: nil, arch: w10, latencyMs: 2)], space: .ofa, count: nil,
                                                     seed: 1, references: ofaRefs, source: "m.csv")) {
@@ -95,7 +97,7 @@ final class AdaptFlowTests: XCTestCase {
     let outcome = try AdaptFlow.run(request) { archs, settings in
       measuredArchs += archs
       sessions.append((archs.count, settings.measurement.maxSamples))
-      return AdaptFlow.SessionMeasurement(latencyMs: try archs.map { try Fixture.fakeMs($0.arch) })
+      return AdaptFlow.SessionMeasurement(latencyMs: try archs.map { try Fixture.fakeMs($0.text) })
     }
     XCTAssertEqual(outcome.out, path)
     XCTAssertEqual(outcome.shots.count, 10)
@@ -111,9 +113,9 @@ final class AdaptFlowTests: XCTestCase {
     let adapted = outcome.predictor
     let file = try TensorFile.read(path: path)
     let loaded = try PredictorFile.load(path: path, expectedSpace: .nb201)
-    XCTAssertEqual(loaded.metadata.provenance.shotArchs.map(\.arch), outcome.shots.map(\.arch))
+    XCTAssertEqual(loaded.metadata.provenance.shotArchs.map(\.arch), outcome.shots.map(\.text))
     let pool = try AdaptFlow.pool(space: .nb201)
-    let archs = pool.prefix(100).map(\.arch)
+    let archs = pool.prefix(100).map(\.text)
     let direct = try adapted.predictMs(try archs.map { try Arch(text: $0, space: .nb201) })
     XCTAssertEqual(try loaded.predictMs(Array(archs)), direct)
     XCTAssertTrue(direct.allSatisfy { $0 > 0 && $0.isFinite })
@@ -226,9 +228,9 @@ final class AdaptFlowTests: XCTestCase {
     }
     let profile = try Fixture.measuredProfile(meta: meta)
     let pool = try AdaptFlow.pool(space: .nb201)
-    let picks = try AdaptFlow.chooseShots(pool: pool, count: 10, seed: 5, references: profile.references.map(\.arch))
+    let picks = try AdaptFlow.chooseShots(pool: pool, count: 10, seed: 5, references: meta.referenceArchs)
     let shots = try picks.map {
-      ArchMeasurement(index: $0.index, arch: $0.arch, latencyMs: try Fixture.fakeMs($0.arch), macs: $0.macs)
+      ArchMeasurement(index: $0.index, arch: $0.arch, latencyMs: try Fixture.fakeMs($0.text), macs: $0.macs)
     }
     let want = meta.innerSteps * AdaptFlow.innerStepFactor
     XCTAssertEqual(AdaptFlow.adaptationSteps(for: meta), want)
@@ -237,7 +239,7 @@ final class AdaptFlowTests: XCTestCase {
 
     var support: [(arch: ArchKey, latencyMs: Double)] = []
     for (r, ms) in zip(meta.referenceArchs, profile.referenceMedians ?? []) { support.append((r, ms)) }
-    for s in shots { support.append((try Arch(text: s.arch, space: .nb201), s.latencyMs)) }
+    for s in shots { support.append((s.arch, s.latencyMs)) }
     let keys = support.map(\.arch)
     let direct = try meta.adapt(measurements: support, seed: 5, steps: want)
     XCTAssertEqual(try adapted.predictMs(keys), try direct.predictMs(keys))

@@ -27,7 +27,7 @@ final class AdaptGuardRailsTests: XCTestCase {
     }
     profile.refreshEmbedding()
     let pool = try AdaptFlow.pool(space: .nb201)
-    let picks = try AdaptFlow.chooseShots(pool: pool, count: 10, seed: 3, references: refs)
+    let picks = try AdaptFlow.chooseShots(pool: pool, count: 10, seed: 3, references: meta.referenceArchs)
     let shots = picks.map { ArchMeasurement(index: $0.index, arch: $0.arch, latencyMs: 1.7 * src[$0.index], macs: $0.macs) }
     let macs = pool.map { Double($0.macs) }
     let extremes = (min: macs.min() ?? 0, max: macs.max() ?? 0)
@@ -49,7 +49,7 @@ final class AdaptGuardRailsTests: XCTestCase {
     let loaded = try PredictorFile.load(path: path, expectedSpace: .nb201)
     XCTAssertEqual(loaded.predictor.metaWeight, adapted.metaWeight)
     XCTAssertEqual(loaded.predictor.ridgeLnMs?.count, NB201Index.count)
-    let archs = pool.prefix(200).map(\.arch)
+    let archs = pool.prefix(200).map(\.text)
     let got = try loaded.predictMs(Array(archs))
     XCTAssertEqual(got, try adapted.predictMs(try archs.map { try Arch(text: $0, space: .nb201) }))
     XCTAssertTrue(got.allSatisfy { $0 > 0 && $0.isFinite })

@@ -62,7 +62,7 @@ extension Fixture {
       host: Fixture.host,
       provenance: .init(helpprofVersion: "t", metaPredictorID: "m", shots: shots.count, seed: 3,
                         shotStrategy: AdaptFlow.stratifiedStrategy,
-                        shotArchs: shots.map { .init(index: $0.index, arch: $0.arch, latencyMs: $0.latencyMs) },
+                        shotArchs: shots.map { .init(index: $0.index, arch: $0.text, latencyMs: $0.latencyMs) },
                         settings: Fixture.settings, createdAt: "now"),
       validation: nil)
   }

@@ -27,6 +27,7 @@ public struct ProfileSettings: Codable, Sendable, Equatable {
     self.space = space
     self.dataset = dataset ?? (space == .nb201 ? NB201Dataset.cifar10.rawValue : "imagenet")
     self.deviceOverride = device
+    measurement = MeasurementProtocol.defaults(for: space)
   }
 
   /// The CSV `device` column: the override, or `deviceName(cpuModel:)` of this machine's CPU.

@@ -91,7 +91,7 @@ struct ProfileCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
   @Option(help: "Canary: stop an arch when the relative half-width of its 95 % CI is at most this.")
   var targetCi: Double = MeasurementProtocol().targetRelativeCI
   @Option(help: "Naive: timed back-to-back runs per arch.") var naiveRuns: Int = MeasurementProtocol().naiveRuns
-  @Option(help: "Canary: timed canary runs at each boundary.") var canaryRuns: Int = MeasurementProtocol().canaryRuns
+  @Option(help: "Canary: timed canary runs at each boundary (default: 2; OFA 1).") var canaryRuns: Int?
   @Option(help: "Canary: bracket each round (round) or each arch's runs in a round (arch).")
   var canaryBracket: String = MeasurementProtocol().canaryPerArch ? "arch" : "round"
   @Option(help: "Canary: divide by the running median of the last N canary levels (1 = the mean of the two around the runs).")
@@ -105,13 +105,14 @@ struct ProfileCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
   var warmupSeconds: Double?
   @Option(help: "Stop an arch when IQR/median is at most this.") var targetIqr: Double = 0.02
   @Option(help: "Cap on timed seconds per arch and attempt.") var maxSeconds: Double = 0.5
-  @Option(help: "Minimum timed runs per arch.") var minSamples: Int = 10
+  @Option(help: "Minimum timed runs per arch (default: 10; OFA 16).") var minSamples: Int?
   @Option(help: "Maximum timed runs per arch and attempt.") var maxSamples: Int = 100
   @Option(help: "Archs interleaved at once (networks alive at once).") var window: Int = 8
-  @Option(help: "Timed runs per arch per round (at most).") var samplesPerRound: Int = 5
-  @Option(help: "Sweeps over each block (samples of an arch spread over this many visits).") var sweeps: Int = 3
+  @Option(help: "Timed runs per arch per round, at most (default: 5; OFA 2).") var samplesPerRound: Int?
+  @Option(help: "Sweeps over each block: an arch's samples are spread over this many visits (default: 3; OFA 2).")
+  var sweeps: Int?
   @Option(help: "Archs per block (rows are written block by block).") var block: Int = 64
-  @Option(help: "Extra sweeps for an arch still noisy after the base sweeps.") var remeasure: Int = 2
+  @Option(help: "Extra sweeps for an arch still noisy after the base sweeps (default: 2; OFA 0).") var remeasure: Int?
   @Flag(help: "Keep runs during which the thread was descheduled (default: set them aside).")
   var keepPreempted = false
   @Option(help: "Per-layer timing runs per arch (0 = none); writes FILE.layers.csv.") var layers: Int = 0
@@ -144,7 +145,6 @@ struct ProfileCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
     }
     guard let m = TimingMetric(rawValue: metric) else { throw ProfilerError("--metric '\(metric)': expected wall or cpu") }
     guard let pinReq = PinRequest(text: pin) else { throw ProfilerError("--pin '\(pin)': expected auto, none or a CPU number") }
-    s.measurement.metric = m
     if case .cpu(let n) = pinReq {
       let allowed = CPUPinning.allowedCPUs()
       guard allowed.isEmpty || allowed.contains(n) else {
@@ -155,14 +155,15 @@ struct ProfileCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
     guard let st = LatencyStatistic(rawValue: statistic) else {
       throw ProfilerError("--statistic '\(statistic)': expected median, p10 or min")
     }
-    s.measurement.statistic = st
     guard let protocolKind = ProtocolKind(rawValue: protocolName) else {
       throw ProfilerError("--protocol '\(protocolName)': expected canary, sweeps or naive")
     }
-    s.measurement.kind = protocolKind
+    s.measurement = MeasurementProtocol.defaults(for: kind, protocol: protocolKind)
+    s.measurement.metric = m
+    s.measurement.statistic = st
     s.measurement.targetRelativeCI = targetCi
     s.measurement.naiveRuns = naiveRuns
-    s.measurement.canaryRuns = canaryRuns
+    if let canaryRuns { s.measurement.canaryRuns = canaryRuns }
     s.measurement.canaryRewarmRuns = canaryRewarm
     s.measurement.canarySmoothing = canarySmoothing
     s.measurement.ratioQuantile = ratioQuantile
@@ -173,15 +174,15 @@ struct ProfileCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
     s.measurement.pin = pinReq
     s.measurement.targetRelativeIQR = targetIqr
     s.measurement.warmupRuns = warmupRuns
-    s.measurement.warmupSeconds = warmupSeconds ?? MeasurementProtocol.defaultWarmupSeconds(for: protocolKind)
+    if let warmupSeconds { s.measurement.warmupSeconds = warmupSeconds }
     s.measurement.maxSecondsPerArch = maxSeconds
-    s.measurement.minSamples = minSamples
+    if let minSamples { s.measurement.minSamples = minSamples }
     guard (1...100_000).contains(maxSamples) else { throw ProfilerError("--max-samples \(maxSamples): expected 1...100000") }
     s.measurement.maxSamples = maxSamples
     s.measurement.window = window
-    s.measurement.samplesPerRound = samplesPerRound
-    s.measurement.remeasureLimit = remeasure
-    s.measurement.sweeps = sweeps
+    if let samplesPerRound { s.measurement.samplesPerRound = samplesPerRound }
+    if let remeasure { s.measurement.remeasureLimit = remeasure }
+    if let sweeps { s.measurement.sweeps = sweeps }
     s.measurement.block = block
     s.measurement.dropPreempted = !keepPreempted
     s.measurement.layerRuns = layers

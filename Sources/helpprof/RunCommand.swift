@@ -146,7 +146,7 @@ struct RunCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
     s.keepBN = keepBN
     s.seed = seed
     s.counters = []
-    s.measurement.kind = kind
+    s.measurement = MeasurementProtocol.defaults(for: spec.space, protocol: kind)
     s.measurement.pin = pinRequest
     s.measurement.warmupRuns = warmup
     s.measurement.warmupSeconds = warmup == 0 ? 0 : MeasurementProtocol.defaultWarmupSeconds(for: kind)

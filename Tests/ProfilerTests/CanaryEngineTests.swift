@@ -120,6 +120,15 @@ final class CanaryEngineTests: XCTestCase {
     XCTAssertEqual(MeasurementProtocol.defaultWarmupSeconds(for: .canary), 0)
     XCTAssertEqual(MeasurementProtocol.defaultWarmupSeconds(for: .sweeps), 0.02)
     XCTAssertEqual(MeasurementProtocol.defaultWarmupSeconds(for: .naive), 0.02)
+    // Per space: OFA's canary protocol takes more, shorter rounds; the comparisons keep their old settings.
+    XCTAssertEqual(MeasurementProtocol.defaults(for: .nb201), MeasurementProtocol())
+    let ofa = MeasurementProtocol.defaults(for: .ofa)
+    XCTAssertEqual([ofa.sweeps, ofa.minSamples, ofa.samplesPerRound, ofa.remeasureLimit, ofa.canaryRuns], [2, 16, 2, 0, 1])
+    XCTAssertEqual(ProfileSettings(space: .ofa).measurement, ofa)
+    var old = MeasurementProtocol()
+    old.kind = .sweeps
+    old.warmupSeconds = 0.02
+    XCTAssertEqual(MeasurementProtocol.defaults(for: .ofa, protocol: .sweeps), old)
   }
 
   /// Canary protocol: a preempted run counts with its thread CPU time; the other protocols set it aside.

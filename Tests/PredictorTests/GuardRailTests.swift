@@ -135,9 +135,10 @@ final class GuardRailTests: XCTestCase {
     let m = try XCTUnwrap(r.metrics["final"])
     XCTAssertTrue(m.spearman.isFinite && m.mape.isFinite)
     XCTAssertGreaterThan(m.spearman, 0.5)
-    var small = try Evaluator(data: data, model: model, protocolKind: .honest, budget: 9, shots: 4,
+    // More measured archs than the budget holds.
+    var small = try Evaluator(data: data, model: model, protocolKind: .honest, budget: 10, shots: 0,
                               ridgeSources: ["gold_6240", "titanx_1", "pixel3"])
-    small.measuredInstead = other
+    small.measuredInstead = other + [2100]
     XCTAssertThrowsError(try small.evaluateDetailed(target, seed: 1))
     measured[9120] = nil
     XCTAssertThrowsError(try ev.evaluateDetailed(TargetDevice(name: "x", latency: measured), seed: 1))

@@ -79,7 +79,7 @@ public struct EvaluationReport: Encodable {
   public let shots: Int, budget: Int, measurementsPerDevice: Int, seeds: Int
   public let evaluationSet: String
   public let predictor: MethodSummary
-  public let baselines: [String: MethodSummary]
+  public var baselines: [String: MethodSummary]
   /// Wall time of one `predictMs` over all `archCount` architectures of the dataset list (0 = not measured).
   public let predictAllSeconds: Double
   public let archCount: Int
@@ -151,9 +151,10 @@ public struct EvaluationReport: Encodable {
     let rows: [(String, MethodSummary)] = [("predictor", predictor)] + baselines.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     let devs = predictor.devices.map(\.device)
     let w = max(8, (devs.map(\.count).max() ?? 8) + 1)
-    print(pad("Spearman ρ", 16) + devs.map { lpad($0, w) }.joined() + "   mean ± std   worst  ρ_all  MAPE%  ±10%")
+    let nameWidth = max(16, (rows.map(\.0.count).max() ?? 0) + 2)
+    print(pad("Spearman ρ", nameWidth) + devs.map { lpad($0, w) }.joined() + "   mean ± std   worst  ρ_all  MAPE%  ±10%")
     for (name, s) in rows {
-      var line = pad(name, 16)
+      var line = pad(name, nameWidth)
       for d in s.devices { line += lpad(String(format: "%.3f", d.spearman), w) }
       line += String(format: "  %.3f±%.3f  %.3f  %.3f  %5.1f  %.2f", s.meanSpearman, s.stdSpearman, s.worstSpearman,
                       s.meanSpearmanAll, s.meanMape, s.meanWithin10)

@@ -72,6 +72,10 @@ public struct Evaluator {
   /// among them is imputed from them and the shots like a missing one. Empty = the model's own references.
   public var measuredInstead: [Int] = []
 
+  /// Also score every `BlendRule` (NB201) as method `final:<rule>` on the same LOO predictions (validation of the
+  /// final rule; `helpprof evaluate --compare-blend-rules`).
+  public var compareBlendRules = false
+
   /// Metrics per method name ("predictor", "ridge", "final", "predictor+ridge", "macs") for one device and seed.
   public func evaluate(_ t: TargetDevice, seed: UInt64) throws -> [String: SeedMetrics] {
     try evaluateDetailed(t, seed: seed).metrics
@@ -197,19 +201,26 @@ public struct Evaluator {
     let ridgeArchLn = ridgeArch.predictLnAll(ridgeArch.fit(support, ms: supMs))
     if data.space == .nb201 { score("ridge+arch", ridgeArchLn.map { Foundation.exp($0) }) }
     let candidates = data.space == .nb201 ? [ridgeModel, ridgeArch] : [ridgeModel]
-    let choice = try chooseBlend(support: support, supportMs: supMs, normaliser: norm, ridges: candidates, seed: seed)
+    let loo = try leaveOneOut(support: support, supportMs: supMs, normaliser: norm, ridges: candidates, seed: seed)
+    let choice = BlendSelector.chooseAmong(metaLn: loo.meta, ridgeLn: loo.ridges, truthLn: loo.truth)
     let finalLn = BlendSelector.blend(metaLn: metaLn, ridgeLn: choice.ridge == 1 ? ridgeArchLn : ridgeLn,
                                       metaWeight: choice.metaWeight)
     score("final", range.clampLn(finalLn).ms)
+    if compareBlendRules && data.space == .nb201 {
+      for rule in BlendRule.allCases {
+        let w = rule.choose(metaLn: loo.meta, plainLn: loo.ridges[0], archLn: loo.ridges[1], truthLn: loo.truth)
+        score("final:" + rule.rawValue, range.clampLn(w.blend(metaLn: metaLn, plainLn: ridgeLn, archLn: ridgeArchLn)).ms)
+      }
+    }
     score("macs", try macs(fit: support, target: supMs))
     return Outcome(metrics: out, metaWeight: choice.metaWeight, clampedMeta: clampedMeta,
                    clampedFinal: clampedCount(finalLn), imputed: missing, ridgeWithArchFeatures: choice.ridge == 1)
   }
 
   /// LOO over the support: the meta-predictor re-adapted without each point (embedding unchanged), each ridge
-  /// candidate refitted without it; `BlendSelector.chooseAmong` on the left-out points.
-  func chooseBlend(support: [Int], supportMs: [Double], normaliser: DeviceNormaliser, ridges: [SourceRidge],
-                   seed: UInt64) throws -> BlendSelector.Choice {
+  /// candidate refitted without it; the left-out points' ln predictions and their true ln latencies.
+  func leaveOneOut(support: [Int], supportMs: [Double], normaliser: DeviceNormaliser, ridges: [SourceRidge],
+                   seed: UInt64) throws -> (meta: [Double], ridges: [[Double]], truth: [Double]) {
     let truth = supportMs.map { Foundation.log($0) }
     let ridgeLOO = ridges.map { $0.leaveOneOut(support, ms: supportMs) }
     let metaLOO = try support.indices.map { i -> Double in
@@ -219,7 +230,7 @@ public struct Evaluator {
       let v = try a.predictMetaMsUnchecked([data.archs[support[i]]])[0]
       return v > 0 && v.isFinite ? Foundation.log(v) : .nan
     }
-    return BlendSelector.chooseAmong(metaLn: metaLOO, ridgeLn: ridgeLOO, truthLn: truth)
+    return (metaLOO, ridgeLOO, truth)
   }
 
   /// MACs proxy: ms = α·MACs + β fitted (least squares) on the measured archs; ranks are MACs ranks.

@@ -45,8 +45,34 @@ struct EvaluateCommand: ParsableCommand, JSONOutputHelp {
   var extraSources: String?
   @Option(help: "How the honest protocol picks the shots besides the references: random (HELP), macs (one per MACs stratum) or predicted (one per stratum of the zero-shot prediction from the references).")
   var shotSelection: String = "random"
+  @Option(help: "Custom split: target devices (comma-separated public device names) instead of --split's; pass --train-devices too (and a --model meta-trained without the targets, e.g. `meta-train --exclude-devices`).")
+  var testDevices: String?
+  @Option(help: "Custom split: ridge source devices (comma-separated public device names), with --test-devices.")
+  var trainDevices: String?
+  @Flag(help: "Also score every blend rule (NB201: loo, loo-plain, half, thirds, simplex, loo-meta-first) as methods final:<rule> on the same draws (validation of the final rule; `final` is loo).")
+  var compareBlendRules = false
   static let jsonHelp: ArgumentHelp = "Print JSON."
   @OptionGroup var output: JSONOutput<EvaluateCommand>
+
+  /// The split of `--test-devices`/`--train-devices`, nil without them. Every name must be one of the public
+  /// `devices`, and no target may be a source.
+  func customSplit(_ devices: [String], space: SpaceKind) throws -> (train: [String], test: [String])? {
+    guard testDevices != nil || trainDevices != nil else { return nil }
+    guard let testList = testDevices, let trainList = trainDevices else {
+      throw fail("--test-devices and --train-devices go together")
+    }
+    func names(_ list: String, _ option: String) throws -> [String] {
+      let parts = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+      guard !parts.isEmpty else { throw fail("\(option) '\(list)': expected comma-separated device names") }
+      for d in parts where !devices.contains(d) {
+        throw fail("\(option): device \(d) is not in the public \(space.rawValue) data (expected one of \(devices.joined(separator: ", ")))")
+      }
+      return parts
+    }
+    let test = try names(testList, "--test-devices"), train = try names(trainList, "--train-devices")
+    if let both = test.first(where: train.contains) { throw fail("--test-devices: \(both) is also in --train-devices") }
+    return (train, test)
+  }
 
   func run() throws {
     let kind = try space.resolved()
@@ -60,8 +86,10 @@ struct EvaluateCommand: ParsableCommand, JSONOutputHelp {
     var data: LatencyDataset
     let meta: MetaPredictor
     var sources: [String]
+    var publicDevices: [String] = []
     do {
       data = try LatencyDataset(space: kind, directory: try LatencyDataset.locate(explicit: dataDir))
+      publicDevices = data.devices
       meta = try model.map { try MetaPredictor.load(path: $0) } ?? MetaPredictor.loadBundled(space: kind)
       sources = try DeviceSplit.named(split, data: data).train
       if let list = extraSources {
@@ -72,6 +100,8 @@ struct EvaluateCommand: ParsableCommand, JSONOutputHelp {
     } catch TensorFileError.io(let path, let reason) {
       throw fail("cannot read \(path): \(reason)", HelpExit.failure)  // a missing or unreadable file is not bad data
     } catch { throw fail("\(error)", HelpExit.dataError) }
+    let custom = try customSplit(publicDevices, space: kind)
+    if let c = custom { sources = c.train + sources.filter { !publicDevices.contains($0) } }
     let b = budget ?? (meta.referenceIndices.count + shots)
     if let n = steps { try requireInRange("--steps", n, Limits.adaptationSteps, "the bundled models adapt in 4") }
     try requireInRange("--seeds", seeds, 1...1000)
@@ -88,6 +118,7 @@ struct EvaluateCommand: ParsableCommand, JSONOutputHelp {
     // product. HELP's protocol keeps the meta-trained step count, as HELP did.
     ev.steps = steps ?? (proto == .honest ? AdaptFlow.adaptationSteps(for: meta) : nil)
     ev.shotStrategy = strategy
+    ev.compareBlendRules = compareBlendRules
     if let list = missingReferences {
       let parts = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
       let idx = parts.compactMap { Int($0) }
@@ -110,7 +141,7 @@ struct EvaluateCommand: ParsableCommand, JSONOutputHelp {
     if let csv = latencyCsv, let name = device {
       do { targets = [try LatencyTable.read(csv: csv, device: name, data: data)] } catch { throw fail("\(error)", HelpExit.dataError) }
     } else {
-      let test = try DeviceSplit.named(split, data: data).test
+      let test = try custom?.test ?? DeviceSplit.named(split, data: data).test
       targets = try test.map { TargetDevice(name: $0, latency: try data.latencies(device: $0).map { Optional($0) }) }
     }
     if proto == .honest {
@@ -164,8 +195,11 @@ struct EvaluateCommand: ParsableCommand, JSONOutputHelp {
                   "predictor+ridge": MethodSummary(per["predictor+ridge"] ?? [:], devices: names),
                   "final": MethodSummary(per["final"] ?? [:], devices: names)],
       predictAllSeconds: predictSeconds, archCount: data.archCount)
+    if compareBlendRules {
+      for rule in BlendRule.allCases { report.baselines["final:" + rule.rawValue] = MethodSummary(per["final:" + rule.rawValue] ?? [:], devices: names) }
+    }
     report.shotSelection = strategy.rawValue
-    report.split = split
+    report.split = testDevices == nil ? split : "custom"
     report.adaptation = choices
     if output.json { try printJSON(report) } else { report.printTable() }
   }

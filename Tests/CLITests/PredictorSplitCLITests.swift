@@ -41,4 +41,34 @@ final class PredictorSplitCLITests: XCTestCase {
     XCTAssertEqual(r3.status, 64)
     XCTAssertTrue(r3.stderr.contains("--missing-references 5"), r3.stderr)
   }
+  func testCustomSplitAndBlendRuleComparison() throws {
+    let dir = try makeTempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let model = dir.appendingPathComponent("fold.safetensors").path
+    let train = try runHelpprof(["meta-train", "--space", "nb201", "--episodes", "1", "--meta-batch", "1", "--first-order",
+                                 "--exclude-devices", "pixel3", "--data-dir", dataDir, "--out", model])
+    XCTAssertEqual(train.status, 0, train.stderr)
+    let ev = try runHelpprof(["evaluate", "--space", "nb201", "--model", model, "--seeds", "1", "--budget", "20",
+                              "--test-devices", "pixel3", "--train-devices", "gold_6240,titanx_1,samsung_s7",
+                              "--compare-blend-rules", "--json", "--data-dir", dataDir])
+    XCTAssertEqual(ev.status, 0, ev.stderr)
+    let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(ev.stdout.utf8)) as? [String: Any])
+    XCTAssertEqual(json["split"] as? String, "custom")
+    let baselines = try XCTUnwrap(json["baselines"] as? [String: Any])
+    for rule in ["loo", "loo-plain", "half", "thirds", "simplex", "loo-meta-first"] {
+      XCTAssertNotNil(baselines["final:" + rule], rule)
+    }
+    let devices = try XCTUnwrap((json["predictor"] as? [String: Any])?["devices"] as? [[String: Any]])
+    XCTAssertEqual(devices.map { $0["device"] as? String }, ["pixel3"])
+    // Bad custom splits: a name not in the data, a target among the sources, one option without the other.
+    let r1 = try runHelpprof(["evaluate", "--test-devices", "toaster", "--train-devices", "pixel3", "--data-dir", dataDir])
+    XCTAssertEqual(r1.status, 64)
+    XCTAssertTrue(r1.stderr.contains("toaster"), r1.stderr)
+    let r2 = try runHelpprof(["evaluate", "--test-devices", "pixel3", "--train-devices", "pixel3,gold_6240", "--data-dir", dataDir])
+    XCTAssertEqual(r2.status, 64)
+    XCTAssertTrue(r2.stderr.contains("pixel3 is also in --train-devices"), r2.stderr)
+    let r3 = try runHelpprof(["evaluate", "--test-devices", "pixel3", "--data-dir", dataDir])
+    XCTAssertEqual(r3.status, 64)
+    XCTAssertTrue(r3.stderr.contains("go together"), r3.stderr)
+  }
 }

@@ -17,6 +17,10 @@ public enum BlendRule: String, CaseIterable, Sendable {
   case simplex
   /// The meta-predictor alone unless `loo`'s pick beats it by more than one standard error.
   case looMetaFirst = "loo-meta-first"
+  /// w on the grid (plain ridge) by the Spearman ρ of the LOO predictions against the truth (ties: larger w).
+  /// Added after the first validation fold: there the meta-predictor ranked pixel3 badly while its LOO squared
+  /// error looked fine.
+  case looRank = "loo-rank"
 
   /// The blend `(metaWeight, archShare)`: final ln = w·meta + (1 − w)·((1 − a)·plain + a·arch).
   public struct Weights: Sendable, Equatable {
@@ -61,6 +65,15 @@ public enum BlendRule: String, CaseIterable, Sendable {
         }
       }
       return best
+    case .looRank:
+      var best = 1.0, bestRho = -Double.infinity
+      for w in BlendSelector.grid.reversed() {
+        let p = Weights(metaWeight: w, archShare: 0).blend(metaLn: metaLn, plainLn: plainLn, archLn: plainLn)
+        guard p.allSatisfy(\.isFinite) else { continue }
+        let rho = RankMetrics.spearman(p, truthLn)
+        if rho > bestRho + 1e-12 { best = w; bestRho = rho }
+      }
+      return Weights(metaWeight: best, archShare: 0)
     case .looMetaFirst:
       let pick = BlendRule.loo.choose(metaLn: metaLn, plainLn: plainLn, archLn: archLn, truthLn: truthLn)
       let meta = Weights(metaWeight: 1, archShare: 0)

@@ -43,6 +43,10 @@ final class ArchState {
   var sweeps = 0
   /// Timed runs at the start of the current sweep.
   var runsAtSweepStart = 0
+  /// Multiple of the per-round runs and the sweep quota (`MeasurementProtocol.shortArchRunScale`; 1 = none).
+  var runScale = 1
+  /// Fastest warm-up run (ms), from the first build.
+  var warmupMs: Double?
 
   init(spec: ArchSpec, position: Int) {
     self.spec = spec

@@ -268,7 +268,8 @@ public final class ProfileEngine {
         for k in pending.indices {
           let st = pending[(k + round) % pending.count]
           let first = st.wall.count
-          if let mid = try timeRound(st, runs: min(p.samplesPerRound, quota - st.runsThisSweep), p) {
+          let runs = min(p.samplesPerRound * st.runScale, quota * st.runScale - st.runsThisSweep)
+          if let mid = try timeRound(st, runs: runs, p) {
             if let c = canary, p.canaryPerArch, let b0 = boundary {
               // Bracket every arch's runs: the level after this arch is the one before the next.
               let b1 = c.level()
@@ -306,7 +307,7 @@ public final class ProfileEngine {
             st.wallSeconds += load.seconds
           }
         }
-        pending = pending.filter { $0.runsThisSweep < quota && !$0.capped(p) }
+        pending = pending.filter { $0.runsThisSweep < quota * $0.runScale && !$0.capped(p) }
       }
       for st in window {
         st.workload = nil
@@ -363,8 +364,14 @@ public final class ProfileEngine {
       var n = 0
       let minNs = UInt64(p.warmupSeconds * 1e9)
       while n < p.warmupRuns || (clock.wall() &- t0 < minNs && n < 1000) {
+        let r0 = clock.wall()
         w.run()
+        let ms = Double(clock.wall() &- r0) / 1e6
+        st.warmupMs = min(st.warmupMs ?? ms, ms)
         n += 1
+      }
+      if p.shortArchRunScale > 1, let c = canary, let ms = st.warmupMs, ms > 0 {
+        st.runScale = max(1, min(p.shortArchRunScale, Int((c.baseline / ms).rounded())))
       }
     } else {
       for _ in 0..<max(1, p.rewarmRuns) { w.run() }

@@ -49,7 +49,7 @@ struct EvaluateCommand: ParsableCommand, JSONOutputHelp {
   var testDevices: String?
   @Option(help: "Custom split: ridge source devices (comma-separated public device names), with --test-devices.")
   var trainDevices: String?
-  @Flag(help: "Also score every blend rule (NB201: loo, loo-plain, half, thirds, simplex, loo-meta-first) as methods final:<rule> on the same draws (validation of the final rule; `final` is loo).")
+  @Flag(help: "Also score every blend rule (NB201: loo, loo-plain, half, thirds, simplex, loo-meta-first, loo-rank) as methods final:<rule> on the same draws (validation of the final rule; `final` is loo).")
   var compareBlendRules = false
   static let jsonHelp: ArgumentHelp = "Print JSON."
   @OptionGroup var output: JSONOutput<EvaluateCommand>

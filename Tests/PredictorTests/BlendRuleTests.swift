@@ -59,4 +59,17 @@ final class BlendRuleTests: XCTestCase {
     XCTAssertEqual(r.metaWeight, c.metaWeight)
     XCTAssertEqual(r.archShare, c.ridge == 1 ? 1 : 0)
   }
+
+  func testRankRuleFollowsTheOrderNotTheSquaredError() {
+    // The meta-predictor is close in squared error but reverses the order; the ridge keeps the order with a
+    // larger constant offset: LOO squared error picks the meta-predictor, LOO rank picks the ridge.
+    let t = (0..<20).map { Double($0) / 100 }
+    let meta = t.reversed().map { $0 }
+    let ridge = t.map { $0 + 0.4 }
+    XCTAssertEqual(BlendRule.looPlain.choose(metaLn: meta, plainLn: ridge, archLn: ridge, truthLn: t).metaWeight, 1)
+    // (w = 0.25 still ranks perfectly: 0.75 · ridge outweighs 0.25 · the reversed order; ties go to the larger w.)
+    XCTAssertEqual(BlendRule.looRank.choose(metaLn: meta, plainLn: ridge, archLn: ridge, truthLn: t).metaWeight, 0.25)
+    // Equal ranks: ties go to the meta-predictor.
+    XCTAssertEqual(BlendRule.looRank.choose(metaLn: t, plainLn: ridge, archLn: ridge, truthLn: t).metaWeight, 1)
+  }
 }

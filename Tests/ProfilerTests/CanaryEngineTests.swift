@@ -92,6 +92,29 @@ final class CanaryEngineTests: XCTestCase {
     }
   }
 
+  func testShortArchsGetScaledRunsAndStayRight() throws {
+    // Canary 1 ms; archs 0.5–2 ms. With scale 3, an arch of 0.5 ms (canary/arch 2) gets 2 × the runs per sweep,
+    // one of 0.75 ms (1.33 → 1) and longer ones the plain quota; estimates stay exact on a quiet machine.
+    var s = settings()
+    s.measurement.minSamples = 6
+    s.measurement.sweeps = 2
+    s.measurement.samplesPerRound = 3
+    s.measurement.remeasureLimit = 0
+    s.measurement.targetRelativeCI = 0.5
+    let plain = try measure(s, FakeMachine(phaseMs: 1000, cycle: 1, factor: 1.5))
+    s.measurement.shortArchRunScale = 3
+    let scaled = try measure(s, FakeMachine(phaseMs: 1000, cycle: 1, factor: 1.5))
+    for (a, b) in zip(plain.rows, scaled.rows) {
+      let truth = CanaryEngineTests.baseMs(a.archIndex)
+      XCTAssertEqual(b.latencyMs, truth, accuracy: 1e-6)
+      XCTAssertEqual(a.n, 6)
+      XCTAssertEqual(b.n, truth == 0.5 ? 12 : 6, "arch \(a.archIndex) of \(truth) ms")
+    }
+    var bad = s
+    bad.measurement.shortArchRunScale = 0
+    XCTAssertThrowsError(try bad.validate())
+  }
+
   func testNaiveAndSweepsProtocolsHaveNoCanary() throws {
     var s = settings()
     s.measurement.kind = .naive

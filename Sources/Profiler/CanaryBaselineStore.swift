@@ -66,10 +66,12 @@ public struct CanaryBaselineStore: Sendable {
   nonisolated(unsafe) public static var processDefault: CanaryBaselineStore?
 
   /// The record key of a setting: everything that changes the canary's speed (space, dataset, runtime options,
-  /// clock, the canary arch, the CPU and its OpenBLAS core, the tool version).
+  /// clock, the canary arch, how a canary level is taken — timed and re-warm runs —, the CPU and its OpenBLAS core,
+  /// the tool version).
   public func key(settings s: ProfileSettings, canary: String, cpu: String, openBLASCore: String) -> String {
     [s.space.rawValue, s.dataset, s.kernels, "\(s.threads)t", s.pruneDeadOps ? "prune" : "noprune",
-     s.keepBN ? "bn" : "folded", "seed\(s.seed)", s.measurement.metric.rawValue, canary, cpu, openBLASCore,
+     s.keepBN ? "bn" : "folded", "seed\(s.seed)", s.measurement.metric.rawValue, canary,
+     "level\(s.measurement.canaryRuns)+\(s.measurement.canaryRewarmRuns)", cpu, openBLASCore,
      toolVersion].joined(separator: "|")
   }
 

@@ -99,14 +99,14 @@ struct ProfileCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
   var canarySmoothing: Int = MeasurementProtocol().canarySmoothing
   @Option(help: "Canary: quantile of the ratios that is the estimate (0.5 = median).")
   var ratioQuantile: Double = MeasurementProtocol().ratioQuantile
-  @Option(help: "Canary: untimed canary runs before each boundary.")
-  var canaryRewarm: Int = MeasurementProtocol().canaryRewarmRuns
+  @Option(help: "Canary: untimed canary runs before each boundary's timed runs (default: 1; OFA 0).")
+  var canaryRewarm: Int?
   @Option(help: "Untimed runs when a network is first built.") var warmupRuns: Int = MeasurementProtocol().warmupRuns
   @Option(help: "Minimum wall seconds of that first warm-up, more runs until reached (default: 0 for canary, 0.02 for sweeps and naive).")
   var warmupSeconds: Double?
   @Option(help: "Stop an arch when IQR/median is at most this.") var targetIqr: Double = 0.02
   @Option(help: "Cap on timed seconds per arch and attempt.") var maxSeconds: Double = 0.5
-  @Option(help: "Minimum timed runs per arch (default: 10; OFA 16).") var minSamples: Int?
+  @Option(help: "Minimum timed runs per arch (default: 10; OFA 20).") var minSamples: Int?
   @Option(help: "Maximum timed runs per arch and attempt.") var maxSamples: Int = 100
   @Option(help: "Archs interleaved at once (networks alive at once).") var window: Int = 8
   @Option(help: "Timed runs per arch per round, at most (default: 5; OFA 2).") var samplesPerRound: Int?
@@ -166,7 +166,7 @@ struct ProfileCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
     s.measurement.naiveRuns = naiveRuns
     if let canaryRuns { s.measurement.canaryRuns = canaryRuns }
     if let shortArchRunScale { s.measurement.shortArchRunScale = shortArchRunScale }
-    s.measurement.canaryRewarmRuns = canaryRewarm
+    if let canaryRewarm { s.measurement.canaryRewarmRuns = canaryRewarm }
     s.measurement.canarySmoothing = canarySmoothing
     s.measurement.ratioQuantile = ratioQuantile
     guard canaryBracket == "arch" || canaryBracket == "round" else {

@@ -86,3 +86,11 @@ func startHelpprof(_ arguments: [String], waitingFor lines: Int, in file: String
   }
   return p
 }
+
+/// Runs `helpprof` and checks that it stops with `status` (64 = bad input by default) and says `mentions`.
+func assertFailsCLI(_ arguments: [String], status: Int32 = 64, mentions: String,
+                    file: StaticString = #filePath, line: UInt = #line) throws {
+  let r = try runHelpprof(arguments, file: file, line: line)
+  XCTAssertEqual(r.status, status, r.stderr, file: file, line: line)
+  XCTAssertTrue(r.stderr.contains(mentions), "expected '\(mentions)' in: \(r.stderr)", file: file, line: line)
+}

@@ -6,13 +6,19 @@ final class PredictorSplitCLITests: XCTestCase {
   let dataDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("profiles/datasets").path
 
+  /// A one-episode NB201 meta-predictor on the sources `sources` selects (e.g. `--split S`), in `dir`.
+  func tinyModel(in dir: URL, sources: [String], file: StaticString = #filePath, line: UInt = #line) throws -> String {
+    let model = dir.appendingPathComponent("nb201.safetensors").path
+    let train = try runHelpprof(["meta-train", "--space", "nb201", "--episodes", "1", "--meta-batch", "1", "--first-order"]
+                                + sources + ["--data-dir", dataDir, "--out", model])
+    XCTAssertEqual(train.status, 0, train.stderr, file: file, line: line)
+    return model
+  }
+
   func testSplitTrainingAndADeviceWithoutAReference() throws {
     let dir = try makeTempDir()
     defer { try? FileManager.default.removeItem(at: dir) }
-    let model = dir.appendingPathComponent("nb201.safetensors").path
-    let train = try runHelpprof(["meta-train", "--space", "nb201", "--episodes", "1", "--meta-batch", "1", "--first-order",
-                                 "--split", "phones-cpus-to-gpus", "--data-dir", dataDir, "--out", model])
-    XCTAssertEqual(train.status, 0, train.stderr)
+    let model = try tinyModel(in: dir, sources: ["--split", "phones-cpus-to-gpus"])
     // A device table without reference 7663 (and without 13078): 9 references + 60 more archs.
     let refs = [1462, 14418, 14314, 9550, 9574, 12172, 4002, 3138, 4939]
     var csv = "source,device,dataset,arch_index,arch_str,latency_ms\n"
@@ -44,10 +50,7 @@ final class PredictorSplitCLITests: XCTestCase {
   func testCustomSplitAndBlendRuleComparison() throws {
     let dir = try makeTempDir()
     defer { try? FileManager.default.removeItem(at: dir) }
-    let model = dir.appendingPathComponent("fold.safetensors").path
-    let train = try runHelpprof(["meta-train", "--space", "nb201", "--episodes", "1", "--meta-batch", "1", "--first-order",
-                                 "--exclude-devices", "pixel3", "--data-dir", dataDir, "--out", model])
-    XCTAssertEqual(train.status, 0, train.stderr)
+    let model = try tinyModel(in: dir, sources: ["--exclude-devices", "pixel3"])
     let ev = try runHelpprof(["evaluate", "--space", "nb201", "--model", model, "--seeds", "1", "--budget", "20",
                               "--test-devices", "pixel3", "--train-devices", "gold_6240,titanx_1,samsung_s7",
                               "--compare-blend-rules", "--json", "--data-dir", dataDir])
@@ -61,14 +64,10 @@ final class PredictorSplitCLITests: XCTestCase {
     let devices = try XCTUnwrap((json["predictor"] as? [String: Any])?["devices"] as? [[String: Any]])
     XCTAssertEqual(devices.map { $0["device"] as? String }, ["pixel3"])
     // Bad custom splits: a name not in the data, a target among the sources, one option without the other.
-    let r1 = try runHelpprof(["evaluate", "--test-devices", "toaster", "--train-devices", "pixel3", "--data-dir", dataDir])
-    XCTAssertEqual(r1.status, 64)
-    XCTAssertTrue(r1.stderr.contains("toaster"), r1.stderr)
-    let r2 = try runHelpprof(["evaluate", "--test-devices", "pixel3", "--train-devices", "pixel3,gold_6240", "--data-dir", dataDir])
-    XCTAssertEqual(r2.status, 64)
-    XCTAssertTrue(r2.stderr.contains("pixel3 is also in --train-devices"), r2.stderr)
-    let r3 = try runHelpprof(["evaluate", "--test-devices", "pixel3", "--data-dir", dataDir])
-    XCTAssertEqual(r3.status, 64)
-    XCTAssertTrue(r3.stderr.contains("go together"), r3.stderr)
+    try assertFailsCLI(["evaluate", "--test-devices", "toaster", "--train-devices", "pixel3", "--data-dir", dataDir],
+                       mentions: "toaster")
+    try assertFailsCLI(["evaluate", "--test-devices", "pixel3", "--train-devices", "pixel3,gold_6240", "--data-dir", dataDir],
+                       mentions: "pixel3 is also in --train-devices")
+    try assertFailsCLI(["evaluate", "--test-devices", "pixel3", "--data-dir", dataDir], mentions: "go together")
   }
 }

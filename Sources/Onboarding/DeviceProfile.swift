@@ -198,7 +198,9 @@ public struct ReferenceMeasurement: Codable, Sendable, Equatable {
   public struct Measurement: Codable, Sendable, Equatable {
     public var samplesMs: [Double]
     public var stats: SampleStats
-    /// Whether the profiler flagged the measurement as noisy (spread above target, busy machine).
+    /// Whether the measurement was disturbed: preempted runs or load from other processes, or a CI beyond the
+    /// quality limit for one reference (5 %; `Embedder.referenceNoisy`). Before the eighth stop also set when the
+    /// CI was merely above the 0.5 % stop target, which on a shared VM was nearly always.
     public var noisy: Bool
     /// Other processes' CPU use (cores) while measuring, when known.
     public var otherCores: Double?

@@ -33,6 +33,8 @@ final class ArchState {
   var cpu: [Double] = []
   /// Canary level (ms) around each timed run (canary protocol only; same length as `wall` between rounds).
   var canary: [Double] = []
+  /// Timed runs of each round, in order (sums to `wall.count`): the rounds of the canary CI.
+  var roundSizes: [Int] = []
   /// Rounds this arch took part in whose canary level marked a slow episode.
   var slowRounds = 0
   var timedNs: UInt64 = 0
@@ -99,7 +101,8 @@ final class ArchState {
     }
     guard let stats = SampleStats(samples) else { return nil }
     let estimate = withCanary
-      ? CanaryEstimate(samples: samples, canary: levels, baseline: baseline ?? 1, quantile: p.ratioQuantile) : nil
+      ? CanaryEstimate(samples: samples, canary: levels, baseline: baseline ?? 1, quantile: p.ratioQuantile,
+                       roundSizes: samples.count == wall.count ? roundSizes : nil) : nil
     let relativeCI = estimate?.relativeCI ?? CanaryEstimate.relativeQuantileCI(sorted: samples.sorted(), 0.5)
     let converged = stats.count >= p.minSamples
       && (estimate.map { $0.relativeCI <= p.targetRelativeCI } ?? (stats.relativeIQR <= p.targetRelativeIQR))

@@ -396,6 +396,7 @@ public final class ProfileEngine {
   /// `runs` timed runs of `w` into `st`; the midpoint time (ns) of the first start and the last end.
   private func timeRuns(_ st: ArchState, _ w: Workload, _ runs: Int) -> Double {
     var first: UInt64 = 0, last: UInt64 = 0
+    if runs > 0 { st.roundSizes.append(runs) }
     for i in 0..<runs {
       let c0 = clock.cpu()
       let t0 = clock.wall()

@@ -17,9 +17,9 @@ struct EmbedCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
       HELP describes a device by the latencies of 10 fixed reference architectures (min–max normalised: the \
       hardware embedding). `embed` measures them with the profiler's canary protocol (interleaved rounds, \
       each arch's runs bracketed by a fixed canary network, each latency the median ratio to the canary × this \
-      machine's recorded canary baseline (see `helpprof profile --help`); a reference-grade budget: 6 sweeps, up \
-      to 8 more, until the 95 % CI is within 0.5 % or 400 samples / 2 s per reference; pinned thread, preempted \
-      runs counted with their CPU time; `adapt` measures the same way) and writes a device profile: \
+      machine's recorded canary baseline (see `helpprof profile --help`); a reference-grade budget: 6 sweeps, then up \
+      to 100 more of one 4-run round each, until the 95 % CI (over the rounds) is within 0.5 % or 400 samples / \
+      3 s per reference, ~30 s for NB201 on a shared VM; pinned thread, preempted runs counted with their CPU time; `adapt` measures the same way) and writes a device profile: \
       schema version, host context, settings, every raw sample with robust statistics, each estimate with its \
       CI, the embedding, and the measurement quality (the references' median and worst CI, slow rounds). When \
       the machine was too disturbed to trust (median CI > 2 % or worst > 5 %), a warning \
@@ -45,7 +45,7 @@ struct EmbedCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
   static let threadsHelp: ArgumentHelp = "Threads per forward pass."
   @OptionGroup var runtime: RuntimeChoice<EmbedCommand>
 
-  @Option(name: .long, help: "Time cap per reference architecture in seconds (default 2; smaller is faster but noisier).")
+  @Option(name: .long, help: "Time cap per reference architecture in seconds (default 3; smaller is faster but noisier).")
   var maxSecondsPerArch: Double?
 
   @Option(name: .long, help: "Most timed samples per reference (default 400; at least 3).")

@@ -25,7 +25,9 @@ struct ProfileCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
       HELPPROF_BASELINE_CACHE=off uses each session's own, =FILE
       another file), so every session on a machine shares one scale;
       raw_latency_ms keeps the plain median. An arch is done when its 95 %
-      CI is within --target-ci (relative half-width). --protocol sweeps is
+      CI is within --target-ci (relative half-width; ci_rel; over the runs,
+      and with 20 or more rounds at least the CI over the rounds' medians,
+      since runs of one round share its canary levels). --protocol sweeps is
       the same without the canary (the pool in profiles/pool was measured so);
       --protocol naive is the median of --naive-runs back-to-back runs.
 

@@ -54,6 +54,41 @@ final class CanaryEstimateTests: XCTestCase {
     XCTAssertNil(CanaryEstimate(samples: [1], canary: [1], baseline: .nan))
   }
 
+  /// 30 rounds of 4 identical runs whose level moves from round to round: the runs are not 30 × 4 independent
+  /// looks, so the CI must be the (wider) one over the 30 round medians, computed here by hand.
+  func testRoundsWidenTheCIWhenRunsOfARoundAgree() throws {
+    let roundRatio = (0..<30).map { 2.0 * (1 + jitter($0, 0.03)) }
+    let x = roundRatio.flatMap { Array(repeating: $0, count: 4) }
+    let c = [Double](repeating: 1, count: x.count)
+    let sizes = [Int](repeating: 4, count: 30)
+    let e = try XCTUnwrap(CanaryEstimate(samples: x, canary: c, baseline: 1, roundSizes: sizes))
+    let plain = try XCTUnwrap(CanaryEstimate(samples: x, canary: c, baseline: 1))
+    XCTAssertEqual(e.latencyMs, plain.latencyMs, "rounds change the CI, not the estimate")
+    XCTAssertEqual(e.rounds, 30)
+    XCTAssertEqual(e.runsRelativeCI, plain.relativeCI)
+    // Naive: 95 % order-statistic ranks of the median of 30 values: 9 and 22 (1-based).
+    XCTAssertEqual(CanaryEstimate.quantileCIRanks(30, 0.5).lower, 9)
+    XCTAssertEqual(CanaryEstimate.quantileCIRanks(30, 0.5).upper, 22)
+    let sorted = roundRatio.sorted()
+    let median = (x.sorted()[59] + x.sorted()[60]) / 2
+    XCTAssertEqual(e.relativeCI, (sorted[21] - sorted[8]) / (2 * median), accuracy: 1e-12)
+    XCTAssertGreaterThan(e.relativeCI, plain.relativeCI)
+  }
+
+  func testRoundCIOnlyWithEnoughRoundsAndMatchingSizes() throws {
+    let x = (0..<40).map { 2.0 * (1 + jitter($0 / 4, 0.03)) }
+    let c = [Double](repeating: 1, count: x.count)
+    let plain = try XCTUnwrap(CanaryEstimate(samples: x, canary: c, baseline: 1))
+    let ten = try XCTUnwrap(CanaryEstimate(samples: x, canary: c, baseline: 1, roundSizes: Array(repeating: 4, count: 10)))
+    XCTAssertEqual(ten.rounds, 10)
+    XCTAssertEqual(ten.relativeCI, plain.relativeCI, "10 rounds < minRoundsForRoundCI: the runs' CI")
+    let wrong = try XCTUnwrap(CanaryEstimate(samples: x, canary: c, baseline: 1, roundSizes: [4, 4]))
+    XCTAssertNil(wrong.rounds, "sizes that do not add up are ignored")
+    XCTAssertEqual(wrong.relativeCI, plain.relativeCI)
+    XCTAssertNil(CanaryEstimate.roundMedians([1, 2, 3], sizes: [3, 0]))
+    XCTAssertEqual(CanaryEstimate.roundMedians([1, 5, 2, 7, 3, 4], sizes: [2, 3, 1]), [3, 3, 4])
+  }
+
   func testConfidenceRanksMatchTheBinomialDefinition() {
     // Naive reference: the smallest symmetric rank interval whose binomial coverage of the median is >= ~95 %,
     // checked loosely against the normal-approximation ranks the estimator uses.

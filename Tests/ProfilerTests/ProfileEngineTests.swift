@@ -43,6 +43,29 @@ final class ProfileEngineTests: XCTestCase {
     return SpinWorkload(iterations: 2_000 + 500 * (spec.archIndex % 5))
   }
 
+  /// 30 rounds of two runs per arch: the row's CI is the round-aware one, at least the one over the runs (the
+  /// engine passes each round's run count to the estimate).
+  func testManyRoundsGiveTheRoundAwareCI() throws {
+    var s = fastSettings()
+    s.measurement.samplesPerRound = 2
+    s.measurement.minSamples = 60
+    s.measurement.sweeps = 1
+    s.measurement.remeasureLimit = 0
+    s.measurement.maxSecondsPerArch = 10
+    let specs = try ArchSelection.nb201(indices: [9, 3])
+    let out = try Profiler.measure(specs, settings: s, factory: factory)
+    for r in out.rows {
+      XCTAssertEqual(r.n, 60)
+      let runsOnly = try XCTUnwrap(CanaryEstimate(samples: r.samplesMs, canary: r.canarySamplesMs,
+                                                  baseline: try XCTUnwrap(r.canaryMs)))
+      let rounds = try XCTUnwrap(CanaryEstimate(samples: r.samplesMs, canary: r.canarySamplesMs,
+                                                baseline: try XCTUnwrap(r.canaryMs),
+                                                roundSizes: Array(repeating: 2, count: 30)))
+      XCTAssertEqual(try XCTUnwrap(r.ciRel), rounds.relativeCI, accuracy: 1e-4)
+      XCTAssertGreaterThanOrEqual(try XCTUnwrap(r.ciRel) + 1e-4, runsOnly.relativeCI)
+    }
+  }
+
   func testRowsInInputOrderWindowBoundAndReleased() throws {
     SpinWorkload.alive = 0
     SpinWorkload.maxAlive = 0

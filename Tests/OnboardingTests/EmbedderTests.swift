@@ -1,0 +1,42 @@
+@testable import Onboarding
+import Profiler
+import SearchSpace
+import XCTest
+
+/// The reference-grade budget and what counts as a noisy reference.
+final class EmbedderTests: XCTestCase {
+  func row(ci: Double?, reasons: [String]) -> ProfileRow {
+    ProfileRow(device: "d", dataset: "cifar10", archIndex: 1, archString: "a", latencyMs: 1, p10Ms: 1, p90Ms: 1,
+               iqrMs: 0, minMs: 1, n: 3, noisy: !reasons.isEmpty, cpuMs: 1, otherCPU: 0, sweeps: 6,
+               noisyReasons: reasons, counters: [], samplesMs: [1, 1, 1], ciRel: ci)
+  }
+
+  func testFallingShortOfTheStopTargetIsNotNoise() {
+    XCTAssertFalse(Embedder.referenceNoisy(row(ci: 0.012, reasons: ["spread"])), "1.2 % CI: short of 0.5 %, not noise")
+    XCTAssertTrue(Embedder.referenceNoisy(row(ci: 0.06, reasons: ["spread"])), "beyond the 5 % quality limit")
+    XCTAssertTrue(Embedder.referenceNoisy(row(ci: 0.004, reasons: ["preempted"])))
+    XCTAssertTrue(Embedder.referenceNoisy(row(ci: 0.01, reasons: ["spread", "load"])))
+    XCTAssertTrue(Embedder.referenceNoisy(row(ci: nil, reasons: [])), "no CI: cannot be trusted")
+    XCTAssertFalse(Embedder.referenceNoisy(row(ci: 0.004, reasons: [])))
+  }
+
+  func testReferenceGradeBudgetSpendsItsRoundsFourRunsAtATime() {
+    let s = Embedder.profileSettings(space: .nb201, dataset: nil, kernels: "default", threads: 1)
+    let p = s.measurement
+    XCTAssertEqual(p.samplesPerRound, 4)
+    XCTAssertEqual(p.sweeps, 6)
+    XCTAssertEqual(p.remeasureLimit, 100)
+    XCTAssertEqual(p.maxSamples, 400)
+    XCTAssertEqual(p.maxSecondsPerArch, 3)
+    XCTAssertEqual(p.targetRelativeCI, 0.005)
+    XCTAssertTrue(s.counters.isEmpty)
+    // Enough extra rounds to reach the sample cap, so the cap (or the time) ends a reference, not the sweeps.
+    let quota = (p.minSamples + p.sweeps - 1) / p.sweeps
+    XCTAssertGreaterThanOrEqual(p.sweeps * quota + p.remeasureLimit * p.samplesPerRound, p.maxSamples)
+    let capped = Embedder.profileSettings(space: .nb201, dataset: nil, kernels: "default", threads: 1,
+                                          maxSecondsPerArch: 0.5, maxSamples: 5)
+    XCTAssertEqual(capped.measurement.maxSamples, 5)
+    XCTAssertEqual(capped.measurement.minSamples, 5)
+    XCTAssertEqual(capped.measurement.maxSecondsPerArch, 0.5)
+  }
+}

@@ -46,13 +46,7 @@ extension AdaptFlow {
     let plain = try SourceRidge(data: data, sources: data.devices, needed: idx)
     let withArch = try SourceRidge(data: data, sources: data.devices, needed: idx, archFeatures: true)
     let ridgeLOO = [plain.leaveOneOut(idx, ms: ms), withArch.leaveOneOut(idx, ms: ms)]
-    let metaLOO = try measurements.indices.map { i -> Double in
-      var s = measurements
-      s.remove(at: i)
-      let a = try meta.adapt(support: s, normaliser: adapted.normaliser, steps: steps, seed: seed)
-      let v = try a.predictMetaMsUnchecked([measurements[i].arch])[0]
-      return v > 0 && v.isFinite ? Foundation.log(v) : .nan
-    }
+    let metaLOO = try meta.leaveOneOutLn(support: measurements, normaliser: adapted.normaliser, steps: steps, seed: seed)
     let choice = BlendSelector.chooseAmong(metaLn: metaLOO, ridgeLn: ridgeLOO, truthLn: ms.map { Foundation.log($0) })
     let ridge = choice.ridge == 1 ? withArch : plain
     let fit = ridge.fit(idx, ms: ms)

@@ -211,25 +211,40 @@ public struct Evaluator {
         let w = rule.choose(metaLn: loo.meta, plainLn: loo.ridges[0], archLn: loo.ridges[1], truthLn: loo.truth)
         score("final:" + rule.rawValue, range.clampLn(w.blend(metaLn: metaLn, plainLn: ridgeLn, archLn: ridgeArchLn)).ms)
       }
+      // The product's rule on LOO predictions whose left-out references are re-imputed (eighth stop).
+      if protocolKind == .honest {
+        let free = try leaveOneOut(support: support, supportMs: supMs, normaliser: norm, ridges: candidates, seed: seed,
+                                   reimpute: (refMs, ridgeModel))
+        let c = BlendSelector.chooseAmong(metaLn: free.meta, ridgeLn: free.ridges, truthLn: free.truth)
+        score("final:loo-reimputed", range.clampLn(BlendSelector.blend(
+          metaLn: metaLn, ridgeLn: c.ridge == 1 ? ridgeArchLn : ridgeLn, metaWeight: c.metaWeight)).ms)
+      }
     }
     score("macs", try macs(fit: support, target: supMs))
     return Outcome(metrics: out, metaWeight: choice.metaWeight, clampedMeta: clampedMeta,
                    clampedFinal: clampedCount(finalLn), imputed: missing, ridgeWithArchFeatures: choice.ridge == 1)
   }
 
-  /// LOO over the support: the meta-predictor re-adapted without each point (embedding unchanged), each ridge
+  /// LOO over the support: the meta-predictor re-adapted without each point (embedding unchanged, or with a
+  /// left-out reference re-imputed by `reimpute`'s ridge: `MetaPredictor.leaveOneOutLn`), each ridge
   /// candidate refitted without it; the left-out points' ln predictions and their true ln latencies.
   func leaveOneOut(support: [Int], supportMs: [Double], normaliser: DeviceNormaliser, ridges: [SourceRidge],
-                   seed: UInt64) throws -> (meta: [Double], ridges: [[Double]], truth: [Double]) {
+                   seed: UInt64, reimpute: (referenceMs: [Double], ridge: SourceRidge)? = nil) throws
+    -> (meta: [Double], ridges: [[Double]], truth: [Double]) {
     let truth = supportMs.map { Foundation.log($0) }
     let ridgeLOO = ridges.map { $0.leaveOneOut(support, ms: supportMs) }
-    let metaLOO = try support.indices.map { i -> Double in
-      var s = zip(support, supportMs).map { (arch: data.archs[$0], latencyMs: $1) }
-      s.remove(at: i)
-      let a = try model.adapt(support: s, normaliser: normaliser, steps: steps, seed: seed)
-      let v = try a.predictMetaMsUnchecked([data.archs[support[i]]])[0]
-      return v > 0 && v.isFinite ? Foundation.log(v) : .nan
+    let sup = zip(support, supportMs).map { (arch: data.archs[$0], latencyMs: $1) }
+    var embedding = MetaPredictor.LOOEmbedding.unchanged
+    if let r = reimpute {
+      embedding = .reimputed(referenceMs: r.referenceMs, imputeMs: { i in
+        var f = support, m = supportMs
+        f.remove(at: i)
+        m.remove(at: i)
+        return Foundation.exp(r.ridge.predictLn(r.ridge.fit(f, ms: m), arch: support[i]))
+      })
     }
+    let metaLOO = try model.leaveOneOutLn(support: sup, normaliser: normaliser, embedding: embedding, steps: steps,
+                                          seed: seed)
     return (metaLOO, ridgeLOO, truth)
   }
 

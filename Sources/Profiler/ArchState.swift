@@ -47,6 +47,8 @@ final class ArchState {
   var runsAtSweepStart = 0
   /// Multiple of the per-round runs and the sweep quota (`MeasurementProtocol.shortArchRunScale`; 1 = none).
   var runScale = 1
+  /// The first warm-up run was shorter than the canary's level just before it (canary protocol).
+  var shorterThanCanary = false
   /// Fastest warm-up run (ms), from the first build.
   var warmupMs: Double?
 

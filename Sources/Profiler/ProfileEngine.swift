@@ -227,9 +227,10 @@ public final class ProfileEngine {
     for _ in 0..<p.sweeps {
       try sweep(states, quota: quota, p, totals: &t, progress: progress)
     }
-    for extra in 0..<p.remeasureLimit {
+    for extra in 0..<(p.remeasureLimit + (canary != nil ? p.shortArchExtraSweeps : 0)) {
       let todo = states.filter { st in
-        !st.capped(p) && (st.result(p, filterPreempted: filter, baseline: canary?.baseline)?.disturbed ?? true)
+        (extra < p.remeasureLimit || st.shorterThanCanary) && !st.capped(p)
+          && (st.result(p, filterPreempted: filter, baseline: canary?.baseline)?.disturbed ?? true)
       }
       if todo.isEmpty { break }
       if extra == 0 { t.remeasured += todo.count }
@@ -370,6 +371,7 @@ public final class ProfileEngine {
         st.warmupMs = min(st.warmupMs ?? ms, ms)
         n += 1
       }
+      if let c = canary, let ms = st.warmupMs { st.shorterThanCanary = ms < (c.levels.last ?? c.baseline) }
       if p.shortArchRunScale > 1, let c = canary, let ms = st.warmupMs, ms > 0 {
         st.runScale = max(1, min(p.shortArchRunScale, Int((c.baseline / ms).rounded())))
       }

@@ -95,6 +95,8 @@ struct ProfileCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
   @Option(help: "Naive: timed back-to-back runs per arch.") var naiveRuns: Int = MeasurementProtocol().naiveRuns
   @Option(help: "Canary: timed canary runs at each boundary (default: 2; OFA 1).") var canaryRuns: Int?
   @Option(help: "Canary: an arch much shorter than the canary gets up to this many times the runs per round and per sweep (the canary/arch time ratio, rounded; default 1 = every arch alike).") var shortArchRunScale: Int?
+  @Option(help: "Canary: extra sweeps (one round each, beyond --remeasure) for an arch shorter than the canary (default 0).")
+  var shortArchExtraSweeps: Int?
   @Option(help: "Canary: bracket each round (round) or each arch's runs in a round (arch).")
   var canaryBracket: String = MeasurementProtocol().canaryPerArch ? "arch" : "round"
   @Option(help: "Canary: divide by the running median of the last N canary levels (1 = the mean of the two around the runs).")
@@ -168,6 +170,7 @@ struct ProfileCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
     s.measurement.naiveRuns = naiveRuns
     if let canaryRuns { s.measurement.canaryRuns = canaryRuns }
     if let shortArchRunScale { s.measurement.shortArchRunScale = shortArchRunScale }
+    if let shortArchExtraSweeps { s.measurement.shortArchExtraSweeps = shortArchExtraSweeps }
     if let canaryRewarm { s.measurement.canaryRewarmRuns = canaryRewarm }
     s.measurement.canarySmoothing = canarySmoothing
     s.measurement.ratioQuantile = ratioQuantile

@@ -66,6 +66,26 @@ final class ProfileEngineTests: XCTestCase {
     }
   }
 
+  /// An arch far shorter than the canary gets the short-arch extra sweeps; one far longer does not.
+  func testShortArchsGetExtraSweeps() throws {
+    var s = fastSettings()
+    s.measurement.sweeps = 1
+    s.measurement.remeasureLimit = 0
+    s.measurement.shortArchExtraSweeps = 2
+    s.measurement.targetRelativeCI = 1e-9  // never converged: every arch stays "spread"
+    s.measurement.maxSecondsPerArch = 10
+    let specs = try ArchSelection.nb201(indices: [9, 3])
+    let out = try Profiler.measure(specs, settings: s, factory: { spec in
+      SpinWorkload(iterations: spec.archIndex == CanaryArch.nb201Index ? 40_000 : (spec.archIndex == 9 ? 2_000 : 400_000))
+    })
+    let sweeps = Dictionary(uniqueKeysWithValues: out.rows.map { ($0.archIndex, $0.sweeps) })
+    XCTAssertEqual(sweeps[9], 3, "short: 1 sweep + 2 short-arch extra sweeps")
+    XCTAssertEqual(sweeps[3], 1, "long: no extra sweep")
+    var off = s
+    off.measurement.shortArchExtraSweeps = 0
+    XCTAssertTrue(try Profiler.measure(specs, settings: off, factory: factory).rows.allSatisfy { $0.sweeps == 1 })
+  }
+
   func testRowsInInputOrderWindowBoundAndReleased() throws {
     SpinWorkload.alive = 0
     SpinWorkload.maxAlive = 0

@@ -23,6 +23,15 @@ final class SpinWorkload: Workload {
 }
 
 final class ProfileEngineTests: XCTestCase {
+  /// Fast settings with these sweeps, minimum samples and extra sweeps (nil: the fast defaults).
+  func fastSettings(sweeps: Int, minSamples: Int? = nil, remeasure: Int = 0) -> ProfileSettings {
+    var s = fastSettings()
+    s.measurement.sweeps = sweeps
+    if let minSamples { s.measurement.minSamples = minSamples }
+    s.measurement.remeasureLimit = remeasure
+    return s
+  }
+
   /// Fast settings: no pinning, no counters, tiny caps.
   func fastSettings() -> ProfileSettings {
     var s = ProfileSettings(space: .nb201, dataset: "cifar10", device: "test-device")
@@ -46,11 +55,7 @@ final class ProfileEngineTests: XCTestCase {
   /// 30 rounds of two runs per arch: the row's CI is the round-aware one, at least the one over the runs (the
   /// engine passes each round's run count to the estimate).
   func testManyRoundsGiveTheRoundAwareCI() throws {
-    var s = fastSettings()
-    s.measurement.samplesPerRound = 2
-    s.measurement.minSamples = 60
-    s.measurement.sweeps = 1
-    s.measurement.remeasureLimit = 0
+    var s = fastSettings(sweeps: 1, minSamples: 60)
     s.measurement.maxSecondsPerArch = 10
     let specs = try ArchSelection.nb201(indices: [9, 3])
     let out = try Profiler.measure(specs, settings: s, factory: factory)
@@ -68,9 +73,7 @@ final class ProfileEngineTests: XCTestCase {
 
   /// An arch far shorter than the canary gets the short-arch extra sweeps; one far longer does not.
   func testShortArchsGetExtraSweeps() throws {
-    var s = fastSettings()
-    s.measurement.sweeps = 1
-    s.measurement.remeasureLimit = 0
+    var s = fastSettings(sweeps: 1)
     s.measurement.shortArchExtraSweeps = 2
     s.measurement.targetRelativeCI = 1e-9  // never converged: every arch stays "spread"
     s.measurement.maxSecondsPerArch = 10
@@ -192,10 +195,7 @@ final class ProfileEngineTests: XCTestCase {
   }
 
   func testSweepsVisitEveryArchAndSpreadSamples() throws {
-    var s = fastSettings()
-    s.measurement.sweeps = 3
-    s.measurement.minSamples = 6
-    s.measurement.remeasureLimit = 0
+    var s = fastSettings(sweeps: 3, minSamples: 6)
     s.measurement.block = 4
     builds = 0
     let out = try Profiler.measure(try ArchSelection.nb201(indices: Array(0..<6)), settings: s, factory: factory)

@@ -18,7 +18,7 @@ struct EmbedCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
       hardware embedding). `embed` measures them with the profiler's canary protocol (interleaved rounds, \
       each arch's runs bracketed by a fixed canary network, each latency the median ratio to the canary × this \
       machine's recorded canary baseline (see `helpprof profile --help`); a reference-grade budget: 6 sweeps, then up \
-      to 100 more of one 4-run round each, until the 95 % CI (over the rounds) is within 0.5 % or 400 samples / \
+      to 100 more of one round each (4 runs; OFA 4 rounds of 1 run), until the 95 % CI (over the rounds) is within 0.5 % or 400 samples / \
       3 s per reference, ~30 s for NB201 on a shared VM; pinned thread, preempted runs counted with their CPU time; `adapt` measures the same way) and writes a device profile: \
       schema version, host context, settings, every raw sample with robust statistics, each estimate with its \
       CI, the embedding, and the measurement quality (the references' median and worst CI, slow rounds). When \

@@ -106,6 +106,8 @@ struct ProfileCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
   @Option(help: "Canary: untimed canary runs before each boundary's timed runs (default: 1; OFA 0).")
   var canaryRewarm: Int?
   @Option(help: "Untimed runs when a network is first built.") var warmupRuns: Int = MeasurementProtocol().warmupRuns
+  @Option(help: "Untimed runs of an arch at the start of each round (and after a rebuild in later sweeps, at least 1) (default: 1; OFA 0).")
+  var rewarmRuns: Int?
   @Option(help: "Minimum wall seconds of that first warm-up, more runs until reached (default: 0 for canary, 0.02 for sweeps and naive).")
   var warmupSeconds: Double?
   @Option(help: "Stop an arch when IQR/median is at most this.") var targetIqr: Double = 0.02
@@ -113,7 +115,7 @@ struct ProfileCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
   @Option(help: "Minimum timed runs per arch (default: 10; OFA 20).") var minSamples: Int?
   @Option(help: "Maximum timed runs per arch and attempt.") var maxSamples: Int = 100
   @Option(help: "Archs interleaved at once (networks alive at once).") var window: Int = 8
-  @Option(help: "Timed runs per arch per round, at most (default: 5; OFA 2).") var samplesPerRound: Int?
+  @Option(help: "Timed runs per arch per round, at most (default: 5; OFA 1).") var samplesPerRound: Int?
   @Option(help: "Sweeps over each block: an arch's samples are spread over this many visits (default: 3; OFA 2).")
   var sweeps: Int?
   @Option(help: "Archs per block (rows are written block by block).") var block: Int = 64
@@ -171,6 +173,7 @@ struct ProfileCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
     if let canaryRuns { s.measurement.canaryRuns = canaryRuns }
     if let shortArchRunScale { s.measurement.shortArchRunScale = shortArchRunScale }
     if let shortArchExtraSweeps { s.measurement.shortArchExtraSweeps = shortArchExtraSweeps }
+    if let rewarmRuns { s.measurement.rewarmRuns = rewarmRuns }
     if let canaryRewarm { s.measurement.canaryRewarmRuns = canaryRewarm }
     s.measurement.canarySmoothing = canarySmoothing
     s.measurement.ratioQuantile = ratioQuantile

@@ -33,6 +33,9 @@ final class EmbedderTests: XCTestCase {
     // Enough extra rounds to reach the sample cap, so the cap (or the time) ends a reference, not the sweeps.
     let quota = (p.minSamples + p.sweeps - 1) / p.sweeps
     XCTAssertGreaterThanOrEqual(p.sweeps * quota + p.remeasureLimit * p.samplesPerRound, p.maxSamples)
+    // OFA times every run right after a canary run (no re-warm): its references keep rounds of 1.
+    let ofa = Embedder.profileSettings(space: .ofa, dataset: nil, kernels: "default", threads: 1).measurement
+    XCTAssertEqual([ofa.samplesPerRound, ofa.rewarmRuns, ofa.remeasureLimit, ofa.maxSamples], [1, 0, 100, 400])
     let capped = Embedder.profileSettings(space: .nb201, dataset: nil, kernels: "default", threads: 1,
                                           maxSecondsPerArch: 0.5, maxSamples: 5)
     XCTAssertEqual(capped.measurement.maxSamples, 5)

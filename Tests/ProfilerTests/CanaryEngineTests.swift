@@ -146,8 +146,8 @@ final class CanaryEngineTests: XCTestCase {
     // Per space: OFA's canary protocol takes more, shorter rounds; the comparisons keep their old settings.
     XCTAssertEqual(MeasurementProtocol.defaults(for: .nb201), MeasurementProtocol())
     let ofa = MeasurementProtocol.defaults(for: .ofa)
-    XCTAssertEqual([ofa.sweeps, ofa.minSamples, ofa.samplesPerRound, ofa.remeasureLimit, ofa.canaryRuns,
-                    ofa.canaryRewarmRuns], [2, 20, 2, 0, 1, 0])
+    XCTAssertEqual([ofa.sweeps, ofa.minSamples, ofa.samplesPerRound, ofa.rewarmRuns, ofa.remeasureLimit,
+                    ofa.canaryRuns, ofa.canaryRewarmRuns], [2, 20, 1, 0, 0, 1, 0])
     XCTAssertEqual(ProfileSettings(space: .ofa).measurement, ofa)
     var old = MeasurementProtocol()
     old.kind = .sweeps

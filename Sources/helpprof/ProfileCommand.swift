@@ -93,7 +93,7 @@ struct ProfileCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
   @Option(help: "Canary: stop an arch when the relative half-width of its 95 % CI is at most this.")
   var targetCi: Double = MeasurementProtocol().targetRelativeCI
   @Option(help: "Naive: timed back-to-back runs per arch.") var naiveRuns: Int = MeasurementProtocol().naiveRuns
-  @Option(help: "Canary: timed canary runs at each boundary (default: 2; OFA 1).") var canaryRuns: Int?
+  @Option(help: "Canary: timed canary runs at each boundary (default: 1).") var canaryRuns: Int?
   @Option(help: "Canary: an arch much shorter than the canary gets up to this many times the runs per round and per sweep (the canary/arch time ratio, rounded; default 1 = every arch alike).") var shortArchRunScale: Int?
   @Option(help: "Canary: extra sweeps (one round each, beyond --remeasure) for an arch shorter than the canary (default 0).")
   var shortArchExtraSweeps: Int?
@@ -103,19 +103,19 @@ struct ProfileCommand: ParsableCommand, JSONOutputHelp, RuntimeChoiceHelp {
   var canarySmoothing: Int = MeasurementProtocol().canarySmoothing
   @Option(help: "Canary: quantile of the ratios that is the estimate (0.5 = median).")
   var ratioQuantile: Double = MeasurementProtocol().ratioQuantile
-  @Option(help: "Canary: untimed canary runs before each boundary's timed runs (default: 1; OFA 0).")
+  @Option(help: "Canary: untimed canary runs before each boundary's timed runs (default: 0).")
   var canaryRewarm: Int?
   @Option(help: "Untimed runs when a network is first built.") var warmupRuns: Int = MeasurementProtocol().warmupRuns
-  @Option(help: "Untimed runs of an arch at the start of each round (and after a rebuild in later sweeps, at least 1) (default: 1; OFA 0).")
+  @Option(help: "Untimed runs of an arch at the start of each round (and after a rebuild in later sweeps, at least 1) (default: 0 for canary, 1 for sweeps and naive).")
   var rewarmRuns: Int?
   @Option(help: "Minimum wall seconds of that first warm-up, more runs until reached (default: 0 for canary, 0.02 for sweeps and naive).")
   var warmupSeconds: Double?
   @Option(help: "Stop an arch when IQR/median is at most this.") var targetIqr: Double = 0.02
   @Option(help: "Cap on timed seconds per arch and attempt.") var maxSeconds: Double = 0.5
-  @Option(help: "Minimum timed runs per arch (default: 10; OFA 20).") var minSamples: Int?
+  @Option(help: "Minimum timed runs per arch (default: NB201 12, OFA 20 for canary; 10 for sweeps and naive).") var minSamples: Int?
   @Option(help: "Maximum timed runs per arch and attempt.") var maxSamples: Int = 100
   @Option(help: "Archs interleaved at once (networks alive at once).") var window: Int = 8
-  @Option(help: "Timed runs per arch per round, at most (default: 5; OFA 1).") var samplesPerRound: Int?
+  @Option(help: "Timed runs per arch per round, at most (default: 1 for canary, 5 for sweeps and naive).") var samplesPerRound: Int?
   @Option(help: "Sweeps over each block: an arch's samples are spread over this many visits (default: 3; OFA 2).")
   var sweeps: Int?
   @Option(help: "Archs per block (rows are written block by block).") var block: Int = 64

@@ -23,7 +23,10 @@ final class EmbedderTests: XCTestCase {
   func testReferenceGradeBudgetSpendsItsRoundsFourRunsAtATime() {
     let s = Embedder.profileSettings(space: .nb201, dataset: nil, kernels: "default", threads: 1)
     let p = s.measurement
-    XCTAssertEqual(p.samplesPerRound, 4)
+    // NB201 keeps the validated grade's rounds (4 runs after a re-warm run, 2 canary runs after an untimed one),
+    // though its profile rows are rounds of 1.
+    XCTAssertEqual([p.samplesPerRound, p.rewarmRuns, p.canaryRuns, p.canaryRewarmRuns, p.minSamples], [4, 1, 2, 1, 10])
+    XCTAssertEqual(MeasurementProtocol.defaults(for: .nb201).samplesPerRound, 1)
     XCTAssertEqual(p.sweeps, 6)
     XCTAssertEqual(p.remeasureLimit, 100)
     XCTAssertEqual(p.maxSamples, 400)

@@ -92,10 +92,11 @@ final class CanaryBaselineStoreTests: XCTestCase {
     XCTAssertNotEqual(k1, CanaryBaselineStore(path: "/x", toolVersion: "v2").key(settings: s, canary: "c", cpu: "cpu",
                                                                                  openBLASCore: "Haswell"))
     // How a canary level is taken (timed runs, re-warm runs) changes the level, so it is part of the key.
-    s.measurement.canaryRewarmRuns = 0
+    let (runs, rewarm) = (s.measurement.canaryRuns, s.measurement.canaryRewarmRuns)
+    s.measurement.canaryRewarmRuns = rewarm + 1
     XCTAssertNotEqual(k1, store.key(settings: s, canary: "c", cpu: "cpu", openBLASCore: "Haswell"))
-    s.measurement.canaryRewarmRuns = 1
-    s.measurement.canaryRuns = 1
+    s.measurement.canaryRewarmRuns = rewarm
+    s.measurement.canaryRuns = runs + 1
     XCTAssertNotEqual(k1, store.key(settings: s, canary: "c", cpu: "cpu", openBLASCore: "Haswell"))
   }
 }

@@ -143,8 +143,15 @@ final class CanaryEngineTests: XCTestCase {
     XCTAssertEqual(MeasurementProtocol.defaultWarmupSeconds(for: .canary), 0)
     XCTAssertEqual(MeasurementProtocol.defaultWarmupSeconds(for: .sweeps), 0.02)
     XCTAssertEqual(MeasurementProtocol.defaultWarmupSeconds(for: .naive), 0.02)
-    // Per space: OFA's canary protocol takes more, shorter rounds; the comparisons keep their old settings.
-    XCTAssertEqual(MeasurementProtocol.defaults(for: .nb201), MeasurementProtocol())
+    // Per space: the canary protocol times rounds of 1 between single canary runs; the comparisons keep their old
+    // settings.
+    let nb = MeasurementProtocol.defaults(for: .nb201)
+    XCTAssertEqual([nb.sweeps, nb.minSamples, nb.samplesPerRound, nb.rewarmRuns, nb.remeasureLimit,
+                    nb.canaryRuns, nb.canaryRewarmRuns], [3, 12, 1, 0, 2, 1, 0])
+    XCTAssertEqual(ProfileSettings(space: .nb201).measurement, nb)
+    var nbRest = nb
+    (nbRest.minSamples, nbRest.samplesPerRound, nbRest.rewarmRuns, nbRest.canaryRuns, nbRest.canaryRewarmRuns) = (10, 5, 1, 2, 1)
+    XCTAssertEqual(nbRest, MeasurementProtocol(), "every other NB201 setting is the property default")
     let ofa = MeasurementProtocol.defaults(for: .ofa)
     XCTAssertEqual([ofa.sweeps, ofa.minSamples, ofa.samplesPerRound, ofa.rewarmRuns, ofa.remeasureLimit,
                     ofa.canaryRuns, ofa.canaryRewarmRuns], [2, 20, 1, 0, 0, 1, 0])

@@ -20,22 +20,30 @@ final class EmbedderTests: XCTestCase {
     XCTAssertFalse(Embedder.referenceNoisy(row(ci: 0.004, reasons: [])))
   }
 
-  func testReferenceGradeBudgetSpendsItsRoundsFourRunsAtATime() {
+  func testReferenceGradeBudgetKeepsTheProfileRounds() {
     let s = Embedder.profileSettings(space: .nb201, dataset: nil, kernels: "default", threads: 1)
     let p = s.measurement
-    // NB201 keeps the validated grade's rounds (4 runs after a re-warm run, 2 canary runs after an untimed one),
-    // though its profile rows are rounds of 1.
-    XCTAssertEqual([p.samplesPerRound, p.rewarmRuns, p.canaryRuns, p.canaryRewarmRuns, p.minSamples], [4, 1, 2, 1, 10])
-    XCTAssertEqual(MeasurementProtocol.defaults(for: .nb201).samplesPerRound, 1)
+    // The profile's rounds of 1 and canary level (one baseline record for references, shots and profile rows).
+    let rows = MeasurementProtocol.defaults(for: .nb201)
+    XCTAssertEqual([p.samplesPerRound, p.rewarmRuns, p.canaryRuns, p.canaryRewarmRuns, p.minSamples],
+                   [1, rows.rewarmRuns, rows.canaryRuns, rows.canaryRewarmRuns, rows.minSamples])
+    // A protocol with a re-warm run spends its rounds 4 runs at a time.
+    var warm = rows
+    warm.rewarmRuns = 1
+    Embedder.referenceGrade(&warm)
+    XCTAssertEqual(warm.samplesPerRound, 4)
     XCTAssertEqual(p.sweeps, 6)
     XCTAssertEqual(p.remeasureLimit, 100)
     XCTAssertEqual(p.maxSamples, 400)
     XCTAssertEqual(p.maxSecondsPerArch, 3)
     XCTAssertEqual(p.targetRelativeCI, 0.005)
     XCTAssertTrue(s.counters.isEmpty)
-    // Enough extra rounds to reach the sample cap, so the cap (or the time) ends a reference, not the sweeps.
+    // Rounds of 1: 6 sweeps of 2 then up to 100 extra rounds (112 samples, under the 400 cap); with 4 runs a round
+    // the extra rounds reach the cap.
     let quota = (p.minSamples + p.sweeps - 1) / p.sweeps
-    XCTAssertGreaterThanOrEqual(p.sweeps * quota + p.remeasureLimit * p.samplesPerRound, p.maxSamples)
+    XCTAssertEqual(p.sweeps * quota + p.remeasureLimit * p.samplesPerRound, 112)
+    XCTAssertGreaterThanOrEqual(p.sweeps * ((warm.minSamples + 5) / 6) + warm.remeasureLimit * warm.samplesPerRound,
+                                warm.maxSamples)
     // OFA times every run right after a canary run (no re-warm): its references keep rounds of 1.
     let ofa = Embedder.profileSettings(space: .ofa, dataset: nil, kernels: "default", threads: 1).measurement
     XCTAssertEqual([ofa.samplesPerRound, ofa.rewarmRuns, ofa.remeasureLimit, ofa.maxSamples], [1, 0, 100, 400])

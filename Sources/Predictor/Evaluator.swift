@@ -211,6 +211,13 @@ public struct Evaluator {
         let w = rule.choose(metaLn: loo.meta, plainLn: loo.ridges[0], archLn: loo.ridges[1], truthLn: loo.truth)
         score("final:" + rule.rawValue, range.clampLn(w.blend(metaLn: metaLn, plainLn: ridgeLn, archLn: ridgeArchLn)).ms)
       }
+      // Each ridge's λ by its own LOO on the support (ninth stop), then the product's rule.
+      let grid = [0.01, 0.1, 1, 10]
+      let byLOO = candidates.map { $0.lambdaByLOO(support, ms: supMs, grid: grid) }
+      let lc = BlendSelector.chooseAmong(metaLn: loo.meta, ridgeLn: byLOO.map(\.loo), truthLn: loo.truth)
+      let chosen = byLOO[lc.ridge].ridge
+      score("final:loo-lambda", range.clampLn(BlendSelector.blend(
+        metaLn: metaLn, ridgeLn: chosen.predictLnAll(chosen.fit(support, ms: supMs)), metaWeight: lc.metaWeight)).ms)
       // The product's rule on LOO predictions whose left-out references are re-imputed (eighth stop).
       if protocolKind == .honest {
         let free = try leaveOneOut(support: support, supportMs: supMs, normaliser: norm, ridges: candidates, seed: seed,

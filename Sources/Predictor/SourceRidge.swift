@@ -46,6 +46,29 @@ public struct SourceRidge: Sendable {
     return ops.map { Double(c.count(of: $0)) } + ops.map { Double(c.liveCount(of: $0)) }
   }
 
+  /// The same features with another λ.
+  public func withLambda(_ l: Double) -> SourceRidge { SourceRidge(features: features, lambda: l) }
+
+  private init(features: [[Double]], lambda: Double) {
+    self.features = features
+    self.lambda = lambda
+  }
+
+  /// λ of `grid` with the least leave-one-out mean squared ln error over `fit` (ties: the larger λ), that ridge and
+  /// its LOO ln predictions (the candidate `final:loo-lambda` of `evaluate --compare-blend-rules`).
+  public func lambdaByLOO(_ fit: [Int], ms: [Double], grid: [Double]) -> (ridge: SourceRidge, loo: [Double]) {
+    let truth = ms.map { Foundation.log(max($0, 1e-9)) }
+    var best: (ridge: SourceRidge, loo: [Double], err: Double)?
+    for l in grid.sorted(by: >) {
+      let r = withLambda(l)
+      let loo = r.leaveOneOut(fit, ms: ms)
+      let e = zip(loo, truth).map { ($0 - $1) * ($0 - $1) }.reduce(0, +) / Double(max(1, truth.count))
+      if let b = best, e >= b.err { continue }
+      best = (r, loo, e)
+    }
+    return best.map { ($0.ridge, $0.loo) } ?? (self, leaveOneOut(fit, ms: ms))
+  }
+
   /// Number of source features.
   public var sourceCount: Int { features.first?.count ?? 0 }
 

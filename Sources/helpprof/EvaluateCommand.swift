@@ -49,7 +49,7 @@ struct EvaluateCommand: ParsableCommand, JSONOutputHelp {
   var testDevices: String?
   @Option(help: "Custom split: ridge source devices (comma-separated public device names), with --test-devices.")
   var trainDevices: String?
-  @Flag(help: "Also score every blend rule (NB201: loo, loo-plain, half, thirds, simplex, loo-meta-first, loo-rank) as methods final:<rule> on the same draws, and (honest protocol) final:loo-reimputed, loo on LOO predictions whose left-out reference is re-imputed in the embedding (validation of the final rule; `final` is loo).")
+  @Flag(help: "Also score every blend rule (NB201: loo, loo-plain, half, thirds, simplex, loo-meta-first, loo-rank) as methods final:<rule> on the same draws, and (honest protocol) final:loo-reimputed, loo on LOO predictions whose left-out reference is re-imputed in the embedding, and final:loo-lambda, loo with each ridge's λ (0.01, 0.1, 1, 10) chosen by its own LOO (validation of the final rule; `final` is loo).")
   var compareBlendRules = false
   static let jsonHelp: ArgumentHelp = "Print JSON."
   @OptionGroup var output: JSONOutput<EvaluateCommand>
@@ -197,7 +197,9 @@ struct EvaluateCommand: ParsableCommand, JSONOutputHelp {
       predictAllSeconds: predictSeconds, archCount: data.archCount)
     if compareBlendRules {
       for rule in BlendRule.allCases { report.baselines["final:" + rule.rawValue] = MethodSummary(per["final:" + rule.rawValue] ?? [:], devices: names) }
-      if let p = per["final:loo-reimputed"] { report.baselines["final:loo-reimputed"] = MethodSummary(p, devices: names) }
+      for extra in ["final:loo-reimputed", "final:loo-lambda"] {
+        if let p = per[extra] { report.baselines[extra] = MethodSummary(p, devices: names) }
+      }
     }
     report.shotSelection = strategy.rawValue
     report.split = testDevices == nil ? split : "custom"

@@ -54,4 +54,34 @@ final class RidgeCandidateTests: XCTestCase {
     XCTAssertEqual(BlendSelector.chooseAmong(metaLn: meta, ridgeLn: [first], truthLn: truth),
                    BlendSelector.choose(metaLn: meta, ridgeLn: first, truthLn: truth))
   }
+
+  /// λ by LOO: the grid value whose naive leave-one-out error (refit without each point) is least, ties to the larger.
+  func testLambdaByLOOPicksTheNaiveLOOMinimum() {
+    let n = 40
+    var rng = SplitMix64(seed: 9)
+    let cols = (0..<3).map { _ in (0..<n).map { _ in Foundation.exp(Double(rng.next() % 1000) / 400) } }
+    let device = (0..<n).map { a in cols[0][a] * Foundation.pow(cols[1][a], 0.5) * (1 + Double(a % 5) / 50) }
+    let r = SourceRidge(columns: cols, needed: Array(0..<n))
+    let support = Array(0..<20), ms = support.map { device[$0] }
+    let grid = [0.01, 0.1, 1, 10]
+    func naive(_ l: Double) -> (err: Double, loo: [Double]) {
+      let rl = r.withLambda(l)
+      let loo = support.indices.map { i -> Double in
+        let f = support.enumerated().filter { $0.offset != i }.map(\.element)
+        return rl.predictLn(rl.fit(f, ms: f.map { device[$0] }), arch: support[i])
+      }
+      let e = zip(loo, ms).map { ($0 - Foundation.log($1)) * ($0 - Foundation.log($1)) }.reduce(0, +) / 20
+      return (e, loo)
+    }
+    let errs = grid.map { naive($0).err }
+    let best = grid.indices.min { errs[$0] < errs[$1] || (errs[$0] == errs[$1] && grid[$0] > grid[$1]) } ?? 0
+    let got = r.lambdaByLOO(support, ms: ms, grid: grid)
+    XCTAssertEqual(got.ridge.lambda, grid[best])
+    for (a, b) in zip(got.loo, naive(grid[best]).loo) { XCTAssertEqual(a, b, accuracy: 1e-12) }
+    XCTAssertEqual(got.ridge.features, r.features)
+    XCTAssertEqual(r.withLambda(3).lambda, 3)
+    // An equal error everywhere (no source): the largest λ.
+    let none = SourceRidge(columns: [], needed: [], archCount: n)
+    XCTAssertEqual(none.lambdaByLOO(support, ms: ms, grid: grid).ridge.lambda, 10)
+  }
 }

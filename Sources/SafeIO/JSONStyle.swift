@@ -8,7 +8,7 @@ import Foundation
 /// files written before the switch hold: a key without an underscore is used as is.
 public enum JSONStyle {
   /// Acronyms used in helpprof's property names, as they are spelled in Swift (longest first within a prefix).
-  public static let acronyms = ["CPUs", "CPU", "MACs", "IQR", "MHz", "BLAS", "ID", "BN", "SE", "OK", "JSON", "CSV"]
+  public static let acronyms = ["CPUs", "CPU", "MACs", "IQR", "MHz", "BLAS", "ID", "BN", "SE", "OK", "JSON", "CSV", "CI"]
 
   public static func encoder() -> JSONEncoder {
     let enc = JSONEncoder()

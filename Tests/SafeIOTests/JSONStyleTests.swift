@@ -8,7 +8,7 @@ final class JSONStyleTests: XCTestCase {
                  "targetRelativeIQR": "target_relative_iqr", "papiMaxMHz": "papi_max_mhz", "openBLASCore": "open_blas_core",
                  "openBLAS": "open_blas", "metaPredictorID": "meta_predictor_id", "keepBN": "keep_bn", "hasSE": "has_se",
                  "p10Ms": "p10_ms", "schemaVersion": "schema_version", "samplesMs": "samples_ms", "pinnedCPU": "pinned_cpu",
-                 "perCPUBusy": "per_cpu_busy", "share": "share"]
+                 "perCPUBusy": "per_cpu_busy", "medianRelativeCI": "median_relative_ci", "share": "share"]
     for (camel, snake) in cases {
       XCTAssertEqual(JSONStyle.snake(camel), snake, camel)
       XCTAssertEqual(JSONStyle.camel(snake), camel, snake)
@@ -17,6 +17,8 @@ final class JSONStyleTests: XCTestCase {
       XCTAssertEqual(JSONStyle.snake(kept), kept)
     }
     XCTAssertEqual(JSONStyle.camel("PAPI_TOT_CYC"), "PAPI_TOT_CYC")
+    // Files written before "CI" joined the acronyms spell it c_i; they still decode to the same property.
+    XCTAssertEqual(JSONStyle.camel("target_relative_c_i"), "targetRelativeCI")
   }
 
   struct Sample: Codable, Equatable {

@@ -66,7 +66,8 @@ extension Network {
         let en = "\(name).e\(k)"
         switch cell.ops[k] {
         case .skipConnect:
-          if let a = acc { acc = b.add(a, src, name: "\(en).add") } else { acc = src }
+          // The node borrows the source's buffer: adding into it or releasing it would change the source.
+          if let a = acc { acc = b.add(a, src, name: "\(en).add") } else { acc = src.borrowed }
         case .none:
           let z = b.zeroScale(src, name: "\(en).none")
           if let a = acc { acc = b.add(a, z, name: "\(en).add"); b.release(z) } else { acc = z }

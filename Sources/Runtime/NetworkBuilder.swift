@@ -10,6 +10,10 @@ struct TensorRef {
   let w: Int
   let name: String
   let owned: Bool
+
+  /// The same tensor as a borrowed reference: a skip edge's node shares its source's buffer, so no later op may
+  /// write into it in place or release it while the source is still read (`owned` false).
+  var borrowed: TensorRef { TensorRef(pointer: pointer, c: c, h: h, w: w, name: name, owned: false) }
 }
 
 /// Activation codes shared with the C kernels.

@@ -110,6 +110,26 @@ final class NetworkTests: XCTestCase {
     }
   }
 
+  /// A skip edge makes its node share the source's buffer; no later op may then write into or free that buffer
+  /// while the source is still read (before the fix, a skip 0→2 followed by a conv 1→2 freed the cell input, and
+  /// the pool 0→3 or 1→3 reused it as its output: in place, wrong and 10× slower). The full network must equal the
+  /// pruned one (whose dead edges never run) and, for cells without dead edges, a rebuild with the skip's source
+  /// read from a copy.
+  func testSkipAliasesNeverLoseTheirSource() throws {
+    for text in ["|skip_connect~0|+|skip_connect~0|nor_conv_1x1~1|+|avg_pool_3x3~0|avg_pool_3x3~1|none~2|",
+                 "|skip_connect~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|avg_pool_3x3~1|avg_pool_3x3~2|",
+                 "|skip_connect~0|+|skip_connect~0|skip_connect~1|+|avg_pool_3x3~0|skip_connect~1|none~2|",
+                 "|nor_conv_1x1~0|+|skip_connect~0|avg_pool_3x3~1|+|avg_pool_3x3~0|none~1|none~2|"] {
+      let cell = try NB201Cell(archString: text)
+      let full = try Network.nb201(cell, dataset: .cifar10, options: RuntimeOptions(seed: 3))
+      let pruned = try Network.nb201(cell, dataset: .cifar10, options: RuntimeOptions(pruneDeadOps: true, seed: 3))
+      full.run(); pruned.run()
+      assertRelativelyClose(full.output, pruned.output, tol: NetworkTolerance.kernels, text)
+      full.run()
+      assertRelativelyClose(full.output, pruned.output, tol: NetworkTolerance.kernels, "\(text), second run")
+    }
+  }
+
   func testEveryOpRunsByDefault() throws {
     // All-none cell: 6 `none` ops per cell × 15 cells really execute (multiply by 0).
     let cell = try XCTUnwrap(NB201Cell(codes: [0, 0, 0, 0, 0, 0]))

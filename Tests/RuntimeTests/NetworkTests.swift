@@ -130,6 +130,24 @@ final class NetworkTests: XCTestCase {
     }
   }
 
+  /// The same on seeded random cells: every cell without a conv on a dead edge (whose BN shift the full network
+  /// adds) computes the same output with and without dead-op pruning, so no buffer is shared wrongly anywhere.
+  func testRandomCellsMatchTheirPrunedNetwork() throws {
+    var rng = SplitMix64(seed: 21)
+    var checked = 0
+    while checked < 60 {
+      let codes = (0..<6).map { _ in Int(rng.next() % 5) }
+      let cell = try XCTUnwrap(NB201Cell(codes: codes))
+      let deadConv = zip(cell.ops, cell.liveEdges).contains { ($0 == .conv1x1 || $0 == .conv3x3) && !$1 }
+      if deadConv { continue }
+      let full = try Network.nb201(cell, dataset: .cifar10, options: RuntimeOptions(seed: 4))
+      let pruned = try Network.nb201(cell, dataset: .cifar10, options: RuntimeOptions(pruneDeadOps: true, seed: 4))
+      full.run(); pruned.run()
+      assertRelativelyClose(full.output, pruned.output, tol: NetworkTolerance.kernels, "\(codes)")
+      checked += 1
+    }
+  }
+
   func testEveryOpRunsByDefault() throws {
     // All-none cell: 6 `none` ops per cell × 15 cells really execute (multiply by 0).
     let cell = try XCTUnwrap(NB201Cell(codes: [0, 0, 0, 0, 0, 0]))

@@ -2,65 +2,6 @@ import Counters
 import Foundation
 import Runtime
 
-/// Progress of a profile, passed to the progress callback after every finished arch.
-public struct ProfileProgress: Sendable {
-  public var done: Int
-  public var total: Int
-  public var noisy: Int
-  /// Archs that got extra sweeps.
-  public var remeasured: Int
-  public var elapsedSeconds: Double
-  /// Finished archs per minute so far.
-  public var archsPerMinute: Double
-  /// Estimated seconds left at the current rate.
-  public var etaSeconds: Double
-  /// Other processes' CPU use over the last round, in CPUs.
-  public var otherCores: Double
-  /// Fraction of the planned work done (0…1); rows arrive block by block, this moves every window.
-  public var fractionDone: Double
-  public var lastRow: ProfileRow?
-}
-
-/// Totals of one `measure` call.
-public struct ProfileSummary: Codable, Sendable, Equatable {
-  public var archs: Int
-  public var noisy: Int
-  public var remeasured: Int
-  public var seconds: Double
-  public var archsPerMinute: Double
-  /// Mean other-process CPU use over the measurement, in CPUs.
-  public var meanOtherCores: Double
-  /// Largest other-process CPU use in one round.
-  public var maxOtherCores: Double
-  /// Pinning notes (first pin, then any move to a quieter CPU).
-  public var pinning: [String]
-  /// Counter availability ("available: ..." or the reason none are).
-  public var counters: String
-  /// True when the run stopped early (shouldStop returned true).
-  public var interrupted: Bool
-  /// The protocol (`canary`, `sweeps`, `naive`); nil in sidecars written before it was recorded.
-  public var protocolKind: String? = nil
-  /// The canary's levels, baseline and slow rounds (canary protocol only).
-  public var canary: CanarySummary? = nil
-}
-
-/// Median time of one layer over the layer pass.
-public struct LayerTiming: Codable, Sendable, Equatable {
-  public var archIndex: Int
-  public var archString: String
-  public var position: Int
-  public var name: String
-  public var kind: String
-  public var medianMs: Double
-}
-
-/// Result of `ProfileEngine.measure`: rows in input order, layer timings, totals.
-public struct ProfileOutcome: Sendable {
-  public var rows: [ProfileRow]
-  public var layers: [LayerTiming]
-  public var summary: ProfileSummary
-}
-
 /// Runs the measurement protocol (`MeasurementProtocol`) over many archs: blocks, sweeps, windows, rounds.
 ///
 /// ```swift
@@ -69,7 +10,7 @@ public struct ProfileOutcome: Sendable {
 /// ```
 public final class ProfileEngine {
   public let settings: ProfileSettings
-  private let factory: WorkloadFactory
+  let factory: WorkloadFactory
   /// The clocks of every timed run (PAPI; tests inject a fake one).
   public var clock = MeasurementClock.papi
   /// The machine's canary baselines (canary protocol): nil = every session uses its own fastest level.
@@ -80,7 +21,7 @@ public final class ProfileEngine {
   private var canary: CanaryTracker?
 
   /// Running totals of one `measure` call.
-  private struct Totals {
+  struct Totals {
     var start: UInt64 = 0
     var total = 0
     var rows: [(Int, ProfileRow)] = []
@@ -100,7 +41,7 @@ public final class ProfileEngine {
     var fractionReported = 0.0
   }
 
-  private struct Stopped: Error {}
+  struct Stopped: Error {}
 
   public init(settings: ProfileSettings, factory: @escaping WorkloadFactory) {
     self.settings = settings
@@ -166,56 +107,6 @@ public final class ProfileEngine {
     var rows = t.rows.sorted { $0.0 < $1.0 }.map(\.1)
     if let c = canary { rows = rows.map { ProfileEngine.rescaled($0, baseline: c.baseline) } }
     return ProfileOutcome(rows: rows, layers: t.layers, summary: summary)
-  }
-
-  /// The store's key for this session's setting.
-  private func baselineKey(_ c: CanaryTracker, _ store: CanaryBaselineStore) -> String {
-    store.key(settings: settings, canary: c.spec.archString, cpu: CanaryBaselineStore.localCPU,
-              openBLASCore: RuntimeInfo.openBLASCoreName)
-  }
-
-  /// Fixes the session's baseline to the machine's record when there is one. A setting without a record keeps the
-  /// session's own baseline and records it at the end (`updateStoredBaseline`): the record is measured in the same
-  /// conditions as the levels it scales (the canary interleaved with other networks, not run alone and cache-hot).
-  /// A store that cannot be read leaves the session on its own baseline, with a note.
-  private func useStoredBaseline(_ c: CanaryTracker, _ store: CanaryBaselineStore) {
-    c.baselineCache = store.path
-    do {
-      if let e = try store.entry(baselineKey(c, store)) {
-        c.fixedBaseline = e.baselineMs
-        c.baselineSource = "cache"
-      } else {
-        c.baselineSource = "recorded"
-      }
-    } catch {
-      c.baselineCache = nil
-      c.baselineNote = "canary baseline cache \(store.path) not used: \(error)"
-    }
-  }
-
-  /// At the end of a session: a setting without a record records the session's own baseline (when it has enough
-  /// canary levels); a session on the record is counted, and noted when its own fastest level is far below the
-  /// record (`CanaryBaselineStore.noteFactor`). The record itself never changes: every session shares it.
-  private func updateStoredBaseline(_ c: CanaryTracker, _ store: CanaryBaselineStore) {
-    let own = c.sessionBaseline
-    var value: Double? = nil
-    if let fixed = c.fixedBaseline {
-      if own < store.noteFactor * fixed {
-        c.baselineNote = String(format: "this session's fastest canary level %.4f ms is %.0f %% below the recorded "
-          + "%.4f ms (kept, so sessions stay comparable); if the record came from a slow phase, delete %@ or set "
-          + "HELPPROF_BASELINE_CACHE=off", own, 100 * (1 - own / fixed), fixed, store.path)
-      }
-    } else if c.levels.count >= store.minimumLevels {
-      value = own
-    } else {
-      c.baselineNote = "too few canary levels (\(c.levels.count) < \(store.minimumLevels)) to record a baseline"
-      return
-    }
-    do {
-      try store.record(baselineKey(c, store), baselineMs: value)
-    } catch {
-      c.baselineNote = (c.baselineNote.map { $0 + "; " } ?? "") + "canary baseline cache not updated: \(error)"
-    }
   }
 
   /// Base sweeps, extra sweeps for disturbed archs, then counter/layer passes and rows, for one block.
@@ -341,7 +232,7 @@ public final class ProfileEngine {
     }
   }
 
-  private func makeProgress(_ t: inout Totals, lastRow: ProfileRow?) -> ProfileProgress {
+  func makeProgress(_ t: inout Totals, lastRow: ProfileRow?) -> ProfileProgress {
     let elapsed = Double(clock.wall() &- t.start) / 1e9
     var frac = t.visitsPlanned > 0 ? min(1, Double(t.visitsDone) / Double(t.visitsPlanned)) : 1
     if lastRow != nil { frac = max(frac, Double(t.rows.count) / Double(max(1, t.total))) }
@@ -357,7 +248,7 @@ public final class ProfileEngine {
 
   /// Builds an arch's network and warms it up (`warmupRuns`/`warmupSeconds` on its first sweep, else re-warm runs).
   @discardableResult
-  private func prepare(_ st: ArchState, _ p: MeasurementProtocol) throws -> Workload {
+  func prepare(_ st: ArchState, _ p: MeasurementProtocol) throws -> Workload {
     let w = try factory(st.spec)
     st.workload = w
     if st.sweeps == 0 {
@@ -396,7 +287,7 @@ public final class ProfileEngine {
   }
 
   /// `runs` timed runs of `w` into `st`; the midpoint time (ns) of the first start and the last end.
-  private func timeRuns(_ st: ArchState, _ w: Workload, _ runs: Int) -> Double {
+  func timeRuns(_ st: ArchState, _ w: Workload, _ runs: Int) -> Double {
     var first: UInt64 = 0, last: UInt64 = 0
     if runs > 0 { st.roundSizes.append(runs) }
     for i in 0..<runs {
@@ -412,106 +303,5 @@ public final class ProfileEngine {
       st.timedNs &+= t1 &- t0
     }
     return (Double(first) + Double(last)) / 2
-  }
-
-  /// The naive protocol: each arch built, warmed up and timed `naiveRuns` times back to back; rows as they finish.
-  private func measureNaive(_ archs: [ArchSpec], _ p: MeasurementProtocol, counterSet: CounterSet,
-                            totals t: inout Totals, progress: ((ProfileProgress) -> Void)?,
-                            onRow: ((ProfileRow) throws -> Void)?) throws {
-    t.visitsPlanned = archs.count
-    for (i, spec) in archs.enumerated() {
-      if shouldStop() { throw Stopped() }
-      let st = ArchState(spec: spec, position: i)
-      let snap = CPUSnapshot.now()
-      let w = try prepare(st, p)
-      _ = timeRuns(st, w, p.naiveRuns)
-      st.workload = nil
-      st.sweeps = 1
-      if let a = snap, let b = CPUSnapshot.now() {
-        let load = CPULoad(from: a, to: b)
-        st.otherSeconds = load.otherCores * load.seconds
-        st.wallSeconds = load.seconds
-        t.otherSeconds += st.otherSeconds
-        t.wallSeconds += load.seconds
-        t.lastOther = load.otherCores
-        t.maxOther = max(t.maxOther, load.otherCores)
-      }
-      guard let r = st.result(p, filterPreempted: false) else {
-        throw ProfilerError("internal: arch \(st.spec.key) has no samples", kind: .runtime)
-      }
-      let row = try finish(st, r, p, counterSet: counterSet, layers: &t.layers)
-      if row.noisy { t.noisy += 1 }
-      t.rows.append((st.position, row))
-      t.visitsDone += 1
-      try onRow?(row)
-      progress?(makeProgress(&t, lastRow: row))
-    }
-  }
-
-  /// Counter pass and layer pass (on a fresh network, only when needed), and the row.
-  private func finish(_ st: ArchState, _ r: ArchState.Result, _ p: MeasurementProtocol, counterSet: CounterSet,
-                      layers: inout [LayerTiming]) throws -> ProfileRow {
-    var counters: [ProfileRow.CounterValue] = []
-    if !counterSet.isEmpty || p.layerRuns > 0 {
-      let w = try factory(st.spec)
-      for _ in 0..<max(1, p.rewarmRuns) { w.run() }
-      if !counterSet.isEmpty {
-        var runs: [[Int64]] = []
-        for _ in 0..<p.counterRuns { if let v = counterSet.measure({ w.run() }) { runs.append(v) } }
-        if !runs.isEmpty {
-          for (k, name) in counterSet.activeNames.enumerated() {
-            let vals = runs.map { $0[k] }.sorted()
-            counters.append(.init(name: name, value: vals[vals.count / 2]))
-          }
-        }
-      }
-      if p.layerRuns > 0 { layers += layerPass(w, st.spec, runs: p.layerRuns) }
-    }
-    let s = r.stats
-    let raw = ProfileEngine.statistic(s, p.statistic)
-    return ProfileRow(
-      device: settings.device, dataset: settings.dataset, archIndex: st.spec.archIndex,
-      archString: st.spec.archString, latencyMs: r.estimate?.latencyMs ?? raw, p10Ms: s.p10, p90Ms: s.p90,
-      iqrMs: s.iqr, minMs: s.min, n: s.count, noisy: r.noisy, cpuMs: SampleStats(r.cpu)?.median ?? 0,
-      otherCPU: r.otherCores, sweeps: st.sweeps, preempted: r.preempted, noisyReasons: r.reasons, counters: counters,
-      samplesMs: r.samples, rawLatencyMs: raw, canaryRatio: r.estimate?.ratio, canaryMs: r.estimate?.baseline,
-      ciRel: r.relativeCI, slowRounds: st.slowRounds, canarySamplesMs: r.canary)
-  }
-
-  /// `row` with its canary ratio scaled by the session's final `baseline` (rows written during the session used
-  /// the baseline so far; the final one is the same for every row of the session). Rows without a ratio unchanged.
-  public static func rescaled(_ row: ProfileRow, baseline: Double) -> ProfileRow {
-    guard let ratio = row.canaryRatio, baseline.isFinite, baseline > 0 else { return row }
-    var r = row
-    r.latencyMs = ratio * baseline
-    r.canaryMs = baseline
-    return r
-  }
-
-  /// The value of `statistic` in `s`.
-  static func statistic(_ s: SampleStats, _ statistic: LatencyStatistic) -> Double {
-    switch statistic {
-    case .median: return s.median
-    case .p10: return s.p10
-    case .min: return s.min
-    }
-  }
-
-  /// Median time of every layer over `runs` timed passes.
-  private func layerPass(_ w: Workload, _ spec: ArchSpec, runs: Int) -> [LayerTiming] {
-    var perLayer: [[Double]] = []
-    var names: [(String, String)] = []
-    for r in 0..<runs {
-      let t = w.runTimingLayers(now: clock.wall)
-      if r == 0 {
-        names = t.map { ($0.name, $0.kind) }
-        perLayer = Array(repeating: [], count: t.count)
-      }
-      for (i, x) in t.enumerated() where i < perLayer.count { perLayer[i].append(Double(x.nanoseconds) / 1e6) }
-    }
-    return names.enumerated().map { i, nk in
-      LayerTiming(archIndex: spec.archIndex, archString: spec.archString, position: i, name: nk.0, kind: nk.1,
-                  medianMs: SampleStats(perLayer[i])?.median ?? 0)
-    }
   }
 }

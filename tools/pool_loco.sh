@@ -9,7 +9,7 @@
 # synthetic devices interpolated between two sources) and EPISODES its --episodes; their defaults are the bundled
 # recipes: NB201 0.5 and 4000, OFA 0 and 2000. The "without pool" model is the same recipe on the public devices
 # only, trained first into OUTDIR (or PUBLIC_MODEL=file to reuse one).
-# Usage: [JOBS=N] [EXTRA_SHARE=S] [MIX_SHARE=M] [EPISODES=E] [PUBLIC_MODEL=F] bash tools/pool_loco.sh nb201|ofa OUTDIR [HELPPROF] [BUDGETS]   (BUDGETS "10 20")
+# Usage: [JOBS=N] [REFERENCES=L] [EXTRA_SHARE=S] [MIX_SHARE=M] [EPISODES=E] [PUBLIC_MODEL=F] bash tools/pool_loco.sh nb201|ofa OUTDIR [HELPPROF] [BUDGETS]   (BUDGETS "10 20")
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 space="$1"; out="$(mkdir -p "$2" && cd "$2" && pwd)"; bin="${3:-$here/.build/release/helpprof}"; budgets="${4:-10 20}"
@@ -20,7 +20,9 @@ else mix=(--mix-share "${MIX_SHARE:-0}"); episodes="${EPISODES:-2000}"; fi
 export OPENBLAS_NUM_THREADS=1
 cd "$here"   # relative CSV paths, so that the models' recorded commands are portable
 refs=()
-[ "$space" = nb201 ] && refs=(--references 1462,14418,14314,9550,9574,12172,4002,3138,7663,4939)
+# NB201: the bundled model's references (its recipe; REFERENCES=a,b,... tests another set). Until 2026-12-02 this
+# line held the 7663 set of a candidate that was never bundled, so runs of it since dd1ebfc measured that set.
+[ "$space" = nb201 ] && refs=(--references "${REFERENCES:-1462,14418,14314,9550,9574,12172,4002,3138,13078,4939}")
 csvs=(profiles/pool/"$space"-*.csv)
 join() { local IFS=,; echo "$*"; }
 train() {  # out-file, extra-sources (empty: public devices only)
